@@ -1,0 +1,57 @@
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const require = createRequire(import.meta.url)
+const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`))
+
+// Files loaded at run time that Nitro's tracer cannot see; absolute paths are required.
+const runtimeAssets = [
+  join(packageDir('tesseract.js-core'), 'tesseract-core-lstm.wasm'),
+  join(packageDir('tesseract.js-core'), 'tesseract-core-simd-lstm.wasm'),
+  join(packageDir('tesseract.js-core'), 'tesseract-core-relaxedsimd-lstm.wasm'),
+  join(packageDir('@tesseract.js-data/eng'), '4.0.0_best_int', 'eng.traineddata.gz'),
+  join(packageDir('@tesseract.js-data/fra'), '4.0.0_best_int', 'fra.traineddata.gz'),
+  join(packageDir('opencv-wasm'), 'opencv.wasm'),
+]
+
+export default defineNuxtConfig({
+  compatibilityDate: '2026-11-01',
+  // Top-level pages/, components/, composables/ (the layout the project settled on).
+  srcDir: '.',
+  devtools: { enabled: false },
+  modules: ['nuxt-auth-utils'],
+
+  runtimeConfig: {
+    // Every key can be set with NUXT_<KEY> at run time; server/utils/config.ts also reads the plain names.
+    databaseUrl: '',
+    redisUrl: '',
+    dataDir: '.data',
+    imageTtlSeconds: 900,
+    analysisMaxCandidates: 5,
+    analysisConfidenceThreshold: 0.82,
+    uploadMaxFileBytes: 15 * 1024 * 1024,
+    uploadMaxFiles: 30,
+    uploadMaxPixels: 60_000_000,
+    ocrWorkers: 0,
+    public: {
+      analysisConfidenceThreshold: 0.82,
+      uploadMaxFileBytes: 15 * 1024 * 1024,
+      uploadMaxFiles: 30,
+    },
+  },
+
+  nitro: {
+    experimental: { openAPI: true },
+    openAPI: {
+      production: 'runtime',
+      meta: { title: 'Poke-ventory API', description: 'Pokémon TCG collection and photo import API', version: '1.0.0' },
+      route: '/api/_openapi.json',
+      ui: { scalar: { route: '/api/docs' }, swagger: { route: '/api/docs/swagger' } },
+    },
+    externals: { traceInclude: runtimeAssets },
+    serverAssets: [{ baseName: 'catalog', dir: fileURLToPath(new URL('./data', import.meta.url)) }],
+  },
+
+  typescript: { strict: true },
+})

@@ -1,0 +1,22 @@
+import { type Kysely, sql } from 'kysely'
+import type { Database } from '../database/schema'
+
+export interface PublicUser {
+  id: string
+  email: string
+  name: string
+}
+
+export async function findUserByEmail(db: Kysely<Database>, email: string) {
+  return db.selectFrom('users').selectAll().where(eb => eb(eb.fn('lower', ['email']), '=', email.toLowerCase())).executeTakeFirst()
+}
+
+/** Inserts a user; null when the e-mail address is taken (unique index on lower(email)). */
+export async function createUser(db: Kysely<Database>, input: { email: string, name: string, passwordHash: string }): Promise<PublicUser | null> {
+  const row = await db.insertInto('users')
+    .values({ email: input.email.toLowerCase(), name: input.name, password_hash: input.passwordHash })
+    .onConflict(oc => oc.expression(sql`lower(email)`).doNothing())
+    .returning(['id', 'email', 'name'])
+    .executeTakeFirst()
+  return row ?? null
+}

@@ -1,0 +1,161 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+
+/** Names keyed by catalogue language (`en`, `fr`, `de`, `es`, `it`, `pt`). */
+export type LocalizedNames = Partial<Record<string, string>>
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
+type Json<T> = ColumnType<T, string, string>
+
+export interface SeriesTable {
+  id: string
+  name: Json<LocalizedNames>
+  name_en: string
+}
+
+export interface SetsTable {
+  id: string
+  series_id: string | null
+  name: Json<LocalizedNames>
+  name_en: string
+  /** The printed total, the `193` of `012/193`. */
+  printed_total: number | null
+  card_count: number
+  /** Printed set code on Scarlet & Violet era cards (`PAL`). */
+  code: string | null
+  code_fr: string | null
+  tcg_online: string | null
+  release_date: string | null
+}
+
+export interface CardsTable {
+  id: string
+  set_id: string
+  local_id: string
+  /** Numeric part of local_id, for sorting and `12` ≙ `012` look-ups. */
+  number: number | null
+  name: Json<LocalizedNames>
+  name_en: string
+  /** Every language's name, space separated, for trigram search. */
+  search_text: string
+  category: string
+  hp: number | null
+  types: ColumnType<string[], string[], string[]>
+  stage: string | null
+  rarity: string | null
+  illustrator: string | null
+  regulation_mark: string | null
+  variants: ColumnType<string[], string[], string[]>
+}
+
+export interface UsersTable {
+  id: Generated<string>
+  email: string
+  name: string
+  password_hash: string
+  created_at: Generated<Timestamp>
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>
+  user_id: string
+  name: string
+  token_hash: string
+  /** First characters of the token, shown so a user can tell tokens apart. */
+  token_prefix: string
+  last_used_at: Timestamp | null
+  created_at: Generated<Timestamp>
+}
+
+export type BatchStatus = 'analyzing' | 'ready' | 'failed'
+export type DraftStatus = 'pending' | 'selected' | 'dismissed' | 'failed'
+
+export interface ImportBatchesTable {
+  id: Generated<string>
+  user_id: string
+  status: BatchStatus
+  created_at: Generated<Timestamp>
+  updated_at: Generated<Timestamp>
+}
+
+export interface ImportImagesTable {
+  id: Generated<string>
+  batch_id: string
+  user_id: string
+  position: number
+  filename: string | null
+  content_type: string | null
+  byte_size: number
+  width: number | null
+  height: number | null
+  status: 'analyzed' | 'failed'
+  failure_reason: string | null
+  expires_at: Timestamp
+  created_at: Generated<Timestamp>
+}
+
+export interface CardDraftsTable {
+  id: Generated<string>
+  batch_id: string
+  image_id: string
+  user_id: string
+  position: number
+  quad: Json<[number, number][] | null> | null
+  crop: Buffer | null
+  crop_type: string | null
+  read: Json<Record<string, unknown>>
+  candidates: Json<unknown[]>
+  confident: boolean
+  status: DraftStatus
+  failure_reason: string | null
+  selected_card_id: string | null
+  user_card_id: string | null
+  selection: Json<Record<string, unknown> | null> | null
+  created_at: Generated<Timestamp>
+  updated_at: Generated<Timestamp>
+}
+
+export const CONDITIONS = ['NM', 'LP', 'MP', 'HP', 'DMG'] as const
+export type Condition = (typeof CONDITIONS)[number]
+export const FINISHES = ['normal', 'reverse', 'holo', 'first-edition', 'stamped', 'lenticular', 'metal', 'other'] as const
+export type Finish = (typeof FINISHES)[number]
+export const CARD_LANGUAGES = ['en', 'fr', 'de', 'es', 'it', 'pt', 'ja', 'ko', 'zh'] as const
+
+export interface UserCardsTable {
+  id: Generated<string>
+  user_id: string
+  card_id: string
+  quantity: number
+  condition: Condition
+  language: string
+  finish: Finish
+  grader: string | null
+  grade: string | null
+  cert_number: string | null
+  location: string | null
+  notes: string | null
+  price_paid: ColumnType<string | null, string | number | null, string | number | null>
+  acquired_at: ColumnType<string | null, string | null, string | null>
+  source_draft_id: string | null
+  created_at: Generated<Timestamp>
+  updated_at: Generated<Timestamp>
+}
+
+export interface Database {
+  series: SeriesTable
+  sets: SetsTable
+  cards: CardsTable
+  users: UsersTable
+  api_tokens: ApiTokensTable
+  import_batches: ImportBatchesTable
+  import_images: ImportImagesTable
+  card_drafts: CardDraftsTable
+  user_cards: UserCardsTable
+}
+
+export type CardRow = Selectable<CardsTable>
+export type SetRow = Selectable<SetsTable>
+export type UserRow = Selectable<UsersTable>
+export type UserCardRow = Selectable<UserCardsTable>
+export type NewUserCard = Insertable<UserCardsTable>
+export type UserCardUpdate = Updateable<UserCardsTable>
+export type DraftRow = Selectable<CardDraftsTable>

@@ -1,0 +1,82 @@
+import { cpSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { $fetch, fetch, setup, url } from '@nuxt/test-utils/e2e'
+import { inject } from 'vitest'
+
+export const rootDir = resolve(import.meta.dirname, '../..')
+export const SESSION_PASSWORD = 'test-session-password-0123456789abcdef'
+
+/**
+ * Starts the built app for this test file: its own data directory (a copy of the migrated,
+ * catalogue-filled PGlite template) or the real services named by DATABASE_URL / REDIS_URL.
+ */
+export function setupApp(env: Record<string, string> = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pokeventory-data-'))
+  const template = inject('pgliteTemplate')
+  if (template) cpSync(template, dataDir, { recursive: true })
+  return setup({
+    rootDir,
+    server: true,
+    build: false,
+    nuxtConfig: { nitro: { output: { dir: inject('outputDir') } } },
+    env: { DATA_DIR: dataDir, NUXT_SESSION_PASSWORD: SESSION_PASSWORD, NUXT_PUBLIC_SITE_URL: '', ...env },
+    setupTimeout: 240_000,
+  })
+}
+
+export interface Client {
+  user: { id: string, email: string, name: string }
+  headers: Record<string, string>
+  /** A raw request as this user; the Response is returned whatever its status. */
+  request: (path: string, init?: RequestInit & { json?: unknown }) => Promise<Response>
+  /** A JSON request as this user that must succeed. */
+  api: <T = any>(path: string, init?: RequestInit & { json?: unknown }) => Promise<T>
+}
+
+let counter = 0
+
+export function uniqueEmail(tag = 'user') {
+  return `${tag}-${Date.now().toString(36)}-${process.pid}-${++counter}@example.test`
+}
+
+function sessionCookie(res: Response): string {
+  const cookies = res.headers.getSetCookie().map(c => c.split(';')[0]!)
+  return cookies.join('; ')
+}
+
+export function clientFor(user: Client['user'], headers: Record<string, string>): Client {
+  const request = (path: string, init: RequestInit & { json?: unknown } = {}) => {
+    const { json, ...rest } = init
+    const h = new Headers(rest.headers)
+    for (const [k, v] of Object.entries(headers)) if (!h.has(k)) h.set(k, v)
+    if (json !== undefined) h.set('content-type', 'application/json')
+    if (!h.has('origin')) h.set('origin', new URL(url('/')).origin)
+    return fetch(path, { ...rest, headers: h, body: json !== undefined ? JSON.stringify(json) : rest.body })
+  }
+  const api = async <T>(path: string, init?: RequestInit & { json?: unknown }) => {
+    const res = await request(path, init)
+    const text = await res.text()
+    if (!res.ok) throw new Error(`${init?.method ?? 'GET'} ${path} → ${res.status}: ${text}`)
+    return (text ? JSON.parse(text) : undefined) as T
+  }
+  return { user, headers, request, api }
+}
+
+/** Registers a new account and returns a client carrying its session cookie. */
+export async function signUp(tag = 'user', password = 'correct horse battery'): Promise<Client> {
+  const email = uniqueEmail(tag)
+  const res = await fetch('/api/auth/register', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: new URL(url('/')).origin },
+    body: JSON.stringify({ email, password, name: tag }),
+  })
+  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${await res.text()}`)
+  const { user } = await res.json()
+  return clientFor(user, { cookie: sessionCookie(res) })
+}
+
+/** A client with no credentials at all. */
+export const anonymous = clientFor({ id: '', email: '', name: '' }, {})
+
+export { $fetch, fetch, url }
