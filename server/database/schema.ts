@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { Condition, Finish } from '../../shared/schemas/collection'
 
 /** Names keyed by catalogue language (`en`, `fr`, `de`, `es`, `it`, `pt`). */
 export type LocalizedNames = Partial<Record<string, string>>
@@ -114,11 +115,6 @@ export interface CardDraftsTable {
   updated_at: Generated<Timestamp>
 }
 
-export const CONDITIONS = ['NM', 'LP', 'MP', 'HP', 'DMG'] as const
-export type Condition = (typeof CONDITIONS)[number]
-export const FINISHES = ['normal', 'reverse', 'holo', 'first-edition', 'stamped', 'lenticular', 'metal', 'other'] as const
-export type Finish = (typeof FINISHES)[number]
-export const CARD_LANGUAGES = ['en', 'fr', 'de', 'es', 'it', 'pt', 'ja', 'ko', 'zh'] as const
 
 export interface UserCardsTable {
   id: Generated<string>

@@ -1,0 +1,53 @@
+import { type Kysely, sql } from 'kysely'
+import { type CollectionAddInput, MAX_QUANTITY } from '../../shared/schemas/collection'
+import type { Database, UserCardRow } from '../database/schema'
+
+export class CollectionError extends Error {
+  constructor(readonly statusCode: 404 | 422, message: string) {
+    super(message)
+    this.name = 'CollectionError'
+  }
+}
+
+/**
+ * Adds copies of a card to a user's collection: a new row, or more quantity on the row of the same
+ * card, condition, language, finish and grading. Run it inside the caller's transaction.
+ */
+export async function addCardToCollection(
+  db: Kysely<Database>,
+  userId: string,
+  input: CollectionAddInput,
+  sourceDraftId: string | null = null,
+): Promise<UserCardRow> {
+  const card = await db.selectFrom('cards').select('id').where('id', '=', input.cardId).executeTakeFirst()
+  if (!card) throw new CollectionError(422, `Unknown card id: ${input.cardId}`)
+
+  const row = await db.insertInto('user_cards')
+    .values({
+      user_id: userId,
+      card_id: input.cardId,
+      quantity: input.quantity,
+      condition: input.condition,
+      language: input.language,
+      finish: input.finish,
+      grader: input.grader,
+      grade: input.grade,
+      cert_number: input.certNumber,
+      location: input.location,
+      notes: input.notes,
+      price_paid: input.pricePaid,
+      acquired_at: input.acquiredAt,
+      source_draft_id: sourceDraftId,
+    })
+    .onConflict(oc => oc
+      .expression(sql`user_id, card_id, condition, language, finish, coalesce(grader, ''), coalesce(grade, ''), coalesce(cert_number, '')`)
+      .doUpdateSet({
+        quantity: sql`user_cards.quantity + excluded.quantity`,
+        updated_at: sql`now()`,
+      })
+      .where(sql<boolean>`user_cards.quantity + excluded.quantity <= ${MAX_QUANTITY}`))
+    .returningAll()
+    .executeTakeFirst()
+  if (!row) throw new CollectionError(422, `Quantity would exceed ${MAX_QUANTITY}`)
+  return row
+}
