@@ -1,0 +1,18 @@
+# Build stage: install, build the Nitro server bundle (wasm and traineddata are traced into .output)
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build
+
+# Run stage: only the self-contained .output
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/data
+WORKDIR /app
+COPY --from=build /app/.output ./.output
+COPY --from=build /app/data ./data
+RUN mkdir -p /data && chown node:node /data
+USER node
+EXPOSE 3000
+CMD ["node", ".output/server/index.mjs"]
