@@ -1,0 +1,111 @@
+import { z } from 'zod'
+import { cardIdSchema, copyFieldsSchema } from './collection'
+
+/** Body of `POST /api/imports/drafts/:id/select`: the copy to add, of any catalogue card (not only a candidate). */
+export const draftSelectSchema = copyFieldsSchema.extend({ cardId: cardIdSchema })
+
+/** Query of `GET /api/imports/batches`. */
+export const batchListQuerySchema = z.object({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+})
+
+export type DraftSelectInput = z.infer<typeof draftSelectSchema>
+export type BatchListQuery = z.infer<typeof batchListQuerySchema>
+
+export const DRAFT_STATUSES = ['pending', 'selected', 'dismissed', 'failed'] as const
+export type DraftStatus = (typeof DRAFT_STATUSES)[number]
+export type BatchStatus = 'analyzing' | 'ready' | 'failed'
+
+// The payloads the API answers (shared with the pages that show them).
+
+/** What the analysis read on one card (`null` where nothing could be read). */
+export interface DraftRead {
+  name: string | null
+  hp: number | null
+  number: string | null
+  printedTotal: number | null
+  setCode: string | null
+  lang: string | null
+  raw: Record<string, string>
+}
+
+export interface DraftCandidate {
+  cardId: string
+  name: string
+  setId: string
+  setName: string
+  number: string
+  /** In [0, 1]; the first candidate is "safe" when ≥ the confidence threshold. */
+  score: number
+  reasons: string[]
+}
+
+export interface DraftDto {
+  id: string
+  batchId: string
+  imageId: string
+  /** Order of the draft within its batch (photo order, then card order in the photo). */
+  position: number
+  /** Card corners in the photo's pixels (top-left, top-right, bottom-right, bottom-left), null when not found. */
+  quad: [number, number][] | null
+  /** The straightened card JPEG, kept with the draft after the photo expires; null when none. */
+  cropUrl: string | null
+  read: DraftRead
+  candidates: DraftCandidate[]
+  confident: boolean
+  status: DraftStatus
+  failureReason: string | null
+  selectedCardId: string | null
+  userCardId: string | null
+  /** The copy fields sent with the select that added the card. */
+  selection: (DraftSelectInput & Record<string, unknown>) | null
+  createdAt: string
+}
+
+export interface ImportImageDto {
+  id: string
+  /** Position of the photo in the upload. */
+  position: number
+  filename: string | null
+  /** The photo's bytes while they are kept (`GET` it; 410 once expired). */
+  url: string
+  contentType: string | null
+  byteSize: number
+  width: number | null
+  height: number | null
+  expiresAt: string
+  status: 'analyzed' | 'failed'
+  failureReason: string | null
+}
+
+export interface DraftCounts {
+  pending: number
+  selected: number
+  dismissed: number
+  failed: number
+  total: number
+}
+
+export interface BatchDto {
+  id: string
+  status: BatchStatus
+  createdAt: string
+  images: ImportImageDto[]
+  drafts: DraftDto[]
+}
+
+export interface BatchSummaryDto {
+  id: string
+  status: BatchStatus
+  createdAt: string
+  imageCount: number
+  drafts: DraftCounts
+}
+
+export interface BatchListDto {
+  batches: BatchSummaryDto[]
+  page: number
+  pageSize: number
+  total: number
+}
