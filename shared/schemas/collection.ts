@@ -7,25 +7,82 @@ export const MAX_QUANTITY = 9999
 
 const optionalText = (max: number) => z.string().trim().max(max).nullish().transform(v => v || null)
 
-/** What describes one kind of copy in a collection (shared by POST /api/collection and draft select). */
-export const copyFieldsSchema = z.object({
-  quantity: z.coerce.number().int().min(1).max(MAX_QUANTITY).default(1),
-  condition: z.enum(CONDITIONS).default('NM'),
-  language: z.enum(CARD_LANGUAGES).default('en'),
-  finish: z.enum(FINISHES).default('normal'),
+// Field rules shared by the add (with defaults) and patch (without) schemas.
+const quantityField = z.coerce.number().int().min(1).max(MAX_QUANTITY)
+const pricePaidField = z.coerce.number().min(0).max(10_000_000).nullish().transform(v => v ?? null)
+const acquiredAtField = z.iso.date().nullish().transform(v => v ?? null)
+const textFields = {
   grader: optionalText(40),
   grade: optionalText(20),
   certNumber: optionalText(60),
   location: optionalText(120),
   notes: optionalText(2000),
-  pricePaid: z.coerce.number().min(0).max(10_000_000).nullish().transform(v => v ?? null),
-  acquiredAt: z.iso.date().nullish().transform(v => v ?? null),
+}
+
+/** What describes one kind of copy in a collection (shared by POST /api/collection and draft select). */
+export const copyFieldsSchema = z.object({
+  quantity: quantityField.default(1),
+  condition: z.enum(CONDITIONS).default('NM'),
+  language: z.enum(CARD_LANGUAGES).default('en'),
+  finish: z.enum(FINISHES).default('normal'),
+  ...textFields,
+  pricePaid: pricePaidField,
+  acquiredAt: acquiredAtField,
 })
 
 export const cardIdSchema = z.string().trim().min(1).max(64)
 
 export const collectionAddSchema = copyFieldsSchema.extend({ cardId: cardIdSchema })
 
+/**
+ * PATCH /api/collection/:id: only the fields sent change (`null` clears an optional one). Strict, so a
+ * misspelt field is a 400 rather than a silent no-op; the card itself cannot be changed (delete + add).
+ */
+export const collectionPatchSchema = z.strictObject({
+  quantity: quantityField.optional(),
+  condition: z.enum(CONDITIONS).optional(),
+  language: z.enum(CARD_LANGUAGES).optional(),
+  finish: z.enum(FINISHES).optional(),
+  grader: textFields.grader.optional(),
+  grade: textFields.grade.optional(),
+  certNumber: textFields.certNumber.optional(),
+  location: textFields.location.optional(),
+  notes: textFields.notes.optional(),
+  pricePaid: pricePaidField.optional(),
+  acquiredAt: acquiredAtField.optional(),
+}).refine(patch => Object.values(patch).some(v => v !== undefined), { message: 'Nothing to change' })
+
+export const COLLECTION_SORTS = ['updated', 'added', 'name', 'number', 'set', 'quantity'] as const
+export const COLLECTION_PAGE_SIZE_MAX = 200
+
+/** Filters shared by GET /api/collection and the CSV export. */
+export const collectionFilterSchema = z.object({
+  set: z.string().trim().min(1).max(64).optional(),
+  q: z.string().trim().max(120).optional().transform(v => v || undefined),
+  language: z.enum(CARD_LANGUAGES).optional(),
+  condition: z.enum(CONDITIONS).optional(),
+  finish: z.enum(FINISHES).optional(),
+  location: z.string().trim().min(1).max(120).optional(),
+})
+
+export const collectionListQuerySchema = collectionFilterSchema.extend({
+  sort: z.enum(COLLECTION_SORTS).default('updated'),
+  /** Default: newest/largest first for updated, added and quantity; A→Z / first→last otherwise. */
+  order: z.enum(['asc', 'desc']).optional(),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(COLLECTION_PAGE_SIZE_MAX).default(50),
+})
+
+export const IMPORT_MODES = ['add', 'replace'] as const
+export const collectionImportQuerySchema = z.object({
+  mode: z.enum(IMPORT_MODES).default('add'),
+})
+
 export type CollectionAddInput = z.infer<typeof collectionAddSchema>
+export type CollectionPatch = z.infer<typeof collectionPatchSchema>
+export type CollectionFilter = z.infer<typeof collectionFilterSchema>
+export type CollectionListQuery = z.infer<typeof collectionListQuerySchema>
+export type ImportMode = (typeof IMPORT_MODES)[number]
 export type Condition = (typeof CONDITIONS)[number]
 export type Finish = (typeof FINISHES)[number]
+export type CardLanguage = (typeof CARD_LANGUAGES)[number]

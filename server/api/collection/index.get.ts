@@ -1,0 +1,27 @@
+import { collectionListQuerySchema } from '~~/shared/schemas/collection'
+import { listCollection } from '../../collection/list'
+
+defineRouteMeta({
+  openAPI: {
+    tags: ['Collection'],
+    summary: 'The signed-in user\'s collection, filtered, sorted and paged, with totals over the filter',
+    parameters: [
+      { in: 'query', name: 'set', schema: { type: 'string' }, description: 'Set id (`sv02`) or printed code (`PAL`)' },
+      { in: 'query', name: 'q', schema: { type: 'string' }, description: 'Card name in any language (accents and case ignored), or a card id' },
+      { in: 'query', name: 'language', schema: { type: 'string' } },
+      { in: 'query', name: 'condition', schema: { type: 'string', enum: ['NM', 'LP', 'MP', 'HP', 'DMG'] } },
+      { in: 'query', name: 'finish', schema: { type: 'string' } },
+      { in: 'query', name: 'location', schema: { type: 'string' }, description: 'Binder or box name (case ignored)' },
+      { in: 'query', name: 'sort', schema: { type: 'string', enum: ['updated', 'added', 'name', 'number', 'set', 'quantity'] } },
+      { in: 'query', name: 'order', schema: { type: 'string', enum: ['asc', 'desc'] } },
+      { in: 'query', name: 'page', schema: { type: 'integer', minimum: 1 } },
+      { in: 'query', name: 'pageSize', schema: { type: 'integer', minimum: 1, maximum: 200 } },
+    ],
+  },
+})
+
+export default defineEventHandler(async (event) => {
+  const user = await requireUser(event)
+  const query = getQueryAs(event, collectionListQuerySchema)
+  return listCollection(await useDb(), user.id, query)
+})

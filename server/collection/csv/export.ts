@@ -1,0 +1,60 @@
+import type { Kysely } from 'kysely'
+import Papa from 'papaparse'
+import type { CollectionFilter } from '../../../shared/schemas/collection'
+import type { Database } from '../../database/schema'
+import { applyFilter, type CollectionItem, selectItems, toItem, userCardsQuery } from '../items'
+
+/** Our CSV columns, in order; csv/formats.ts reads them back by name. */
+export const EXPORT_COLUMNS = [
+  'card_id', 'set_id', 'set_code', 'set_name', 'local_id', 'name', 'quantity', 'condition', 'language', 'finish',
+  'grader', 'grade', 'cert_number', 'location', 'notes', 'price_paid', 'acquired_at',
+] as const
+
+/**
+ * CSV/formula injection guard: a spreadsheet runs a cell that starts with = + - @ (or tab / CR) as a
+ * formula, so such text cells get a leading apostrophe, which spreadsheets hide and our import removes.
+ */
+export function guardCell(value: string | null | undefined): string {
+  const text = value ?? ''
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text
+}
+
+export function exportRow(item: CollectionItem): string[] {
+  return [
+    item.cardId,
+    item.card.setId,
+    item.card.setCode ?? '',
+    guardCell(item.card.setName),
+    item.card.localId,
+    guardCell(item.card.names.en ?? item.card.name),
+    String(item.quantity),
+    item.condition,
+    item.language,
+    item.finish,
+    guardCell(item.grader),
+    guardCell(item.grade),
+    guardCell(item.certNumber),
+    guardCell(item.location),
+    guardCell(item.notes),
+    item.pricePaid === null ? '' : item.pricePaid.toFixed(2),
+    item.acquiredAt ?? '',
+  ]
+}
+
+/** The CSV text (UTF-8 BOM so spreadsheet apps read accents right, CRLF line ends per RFC 4180). */
+export function collectionToCsv(items: CollectionItem[]): string {
+  return `\uFEFF${Papa.unparse({ fields: [...EXPORT_COLUMNS], data: items.map(exportRow) }, { newline: '\r\n', quotes: false })}\r\n`
+}
+
+export function exportFilename(now = new Date()): string {
+  return `pokeventory-collection-${now.toISOString().slice(0, 10)}.csv`
+}
+
+/** The user's whole collection (or the filtered part) as CSV, in binder order: set, number, kind. */
+export async function exportCollection(db: Kysely<Database>, userId: string, filter: CollectionFilter = {}): Promise<string> {
+  const rows = await selectItems(applyFilter(userCardsQuery(db, userId), filter))
+    .orderBy('s.release_date').orderBy('s.id').orderBy('c.number').orderBy('c.local_id')
+    .orderBy('uc.language').orderBy('uc.condition').orderBy('uc.finish').orderBy('uc.id')
+    .execute()
+  return collectionToCsv(rows.map(toItem))
+}

@@ -1,0 +1,290 @@
+import type { CardLanguage, Condition, Finish } from '../../../shared/schemas/collection'
+import { foldText } from '../../catalog/source'
+
+/**
+ * The CSV layouts we read, told apart by their headers (never by column order):
+ * - `pokeventory`: our own export (`card_id, set_id, …`, see csv/export.ts).
+ * - `dragonshield`: Dragon Shield Card Manager (`Folder Name, Quantity, Trade Quantity, Card Name, Set Code,
+ *   Set Name, Card Number, Condition, Printing, Language, Price Bought, Date Bought[, LOW, MID, MARKET]`,
+ *   often preceded by a `sep=,` line).
+ * - `manabox`: ManaBox (`[Binder Name, Binder Type,] Name, Set code, Set name, Collector number, Foil, Rarity,
+ *   Quantity, ManaBox ID, Scryfall ID, Purchase price, Misprint, Altered, Condition, Language,
+ *   Purchase price currency`).
+ * - `tcgplayer`: the TCGplayer app's collection export (`Quantity, Name, Simple Name, Set, Card Number,
+ *   Set Code, Printing, Condition, Language, Rarity, Product ID, SKU`).
+ * - `tcgplayer-seller`: TCGplayer's seller inventory export (`TCGplayer Id, Product Line, Set Name,
+ *   Product Name, Title, Number, Rarity, Condition, …, Total Quantity, Add to Quantity, …`) where the
+ *   printing rides on the condition ("Near Mint Reverse Holofoil").
+ */
+export const CSV_FORMATS = ['pokeventory', 'dragonshield', 'manabox', 'tcgplayer', 'tcgplayer-seller'] as const
+export type CsvFormatId = (typeof CSV_FORMATS)[number]
+
+/** What a line tells about which catalogue card it is; the resolver decides (csv/resolve.ts). */
+export interface CardRef {
+  cardId?: string
+  setCode?: string
+  setName?: string
+  /** As printed: `012/193`, `12`, `SWSH099`, `TG05/TG30`. */
+  number?: string
+  name?: string
+}
+
+export interface MappedLine {
+  ref: CardRef
+  /** 0 means "not owned" (seller exports list those); the importer skips such lines. */
+  quantity: number
+  condition: Condition
+  language: CardLanguage
+  finish: Finish
+  grader: string | null
+  grade: string | null
+  certNumber: string | null
+  location: string | null
+  notes: string | null
+  pricePaid: number | null
+  acquiredAt: string | null
+}
+
+/** A problem with one line, reported to the user with its line number. */
+export class LineProblem extends Error {}
+
+/** Header names compared case- and space-insensitively. */
+export const headerKey = (h: string) => h.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/[\s_]+/g, ' ')
+
+type Row = (...names: string[]) => string
+
+const has = (headers: Set<string>, ...names: string[]) => names.every(n => headers.has(headerKey(n)))
+
+/** The format whose headers these are, or undefined. Most specific markers first. */
+export function detectFormat(headers: string[]): CsvFormatId | undefined {
+  const set = new Set(headers.map(headerKey))
+  if (has(set, 'card_id', 'quantity')) return 'pokeventory'
+  if (has(set, 'ManaBox ID') || has(set, 'Name', 'Set code', 'Collector number', 'Foil', 'Quantity')) return 'manabox'
+  if (has(set, 'Simple Name') || has(set, 'Name', 'Product ID', 'SKU', 'Quantity')) return 'tcgplayer'
+  if (has(set, 'TCGplayer Id', 'Product Name')) return 'tcgplayer-seller'
+  if (has(set, 'Card Name', 'Quantity') && (has(set, 'Folder Name') || has(set, 'Trade Quantity') || has(set, 'Printing'))) return 'dragonshield'
+  return undefined
+}
+
+const squash = (s: string) => foldText(s).replace(/[^a-z0-9]/g, '')
+
+const CONDITION_WORDS: Record<string, Condition> = {
+  // Near mint and better.
+  gemmint: 'NM', mint: 'NM', mt: 'NM', m: 'NM', nearmint: 'NM', nm: 'NM', nmm: 'NM',
+  // The Cardmarket scale (Dragon Shield, ManaBox) has Excellent and Good between NM and Played.
+  excellent: 'LP', ex: 'LP', lightlyplayed: 'LP', lightplayed: 'LP', lp: 'LP', slightlyplayed: 'LP', sp: 'LP',
+  good: 'MP', gd: 'MP', moderatelyplayed: 'MP', mp: 'MP', played: 'MP', pl: 'MP',
+  heavilyplayed: 'HP', heavyplayed: 'HP', hp: 'HP',
+  poor: 'DMG', po: 'DMG', damaged: 'DMG', dmg: 'DMG', dm: 'DMG',
+}
+const CONDITION_PREFIXES = Object.keys(CONDITION_WORDS).filter(k => k.length > 3).sort((a, b) => b.length - a.length)
+
+/** "Near Mint", "NearMint", "near_mint", "NM", "Excellent" … → our scale; empty → NM. */
+export function mapCondition(raw: string | undefined): Condition {
+  const key = squash(raw ?? '')
+  if (!key) return 'NM'
+  const condition = CONDITION_WORDS[key]
+  if (!condition) throw new LineProblem(`Unknown condition "${raw}"`)
+  return condition
+}
+
+const FINISH_WORDS: Record<string, Finish> = {
+  normal: 'normal', nonfoil: 'normal', regular: 'normal', unlimited: 'normal', none: 'normal', no: 'normal', false: 'normal', '0': 'normal', standard: 'normal',
+  foil: 'holo', holo: 'holo', holofoil: 'holo', holographic: 'holo', unlimitedholofoil: 'holo', yes: 'holo', true: 'holo', '1': 'holo', etched: 'holo',
+  reverse: 'reverse', reverseholo: 'reverse', reverseholofoil: 'reverse', reversefoil: 'reverse',
+  firstedition: 'first-edition', '1stedition': 'first-edition', '1steditionholofoil': 'first-edition', '1steditionnormal': 'first-edition', '1stedholo': 'first-edition', firsteditionholofoil: 'first-edition',
+  stamped: 'stamped', stamp: 'stamped', prerelease: 'stamped',
+  lenticular: 'lenticular', metal: 'metal', other: 'other',
+}
+
+/** "Normal", "Foil", "Holofoil", "Reverse Holofoil", "1st Edition" … → our finishes; empty → normal. */
+export function mapFinish(raw: string | undefined): Finish {
+  const key = squash(raw ?? '')
+  if (!key) return 'normal'
+  const finish = FINISH_WORDS[key]
+  if (!finish) throw new LineProblem(`Unknown printing/finish "${raw}"`)
+  return finish
+}
+
+/** TCGplayer seller exports write "Near Mint Reverse Holofoil": a condition, then the printing. */
+export function mapConditionWithPrinting(raw: string | undefined): { condition: Condition, finish: Finish } {
+  const key = squash(raw ?? '')
+  for (const prefix of CONDITION_PREFIXES) {
+    if (key.startsWith(prefix)) return { condition: CONDITION_WORDS[prefix]!, finish: mapFinish(key.slice(prefix.length)) }
+  }
+  return { condition: mapCondition(raw), finish: 'normal' }
+}
+
+const LANGUAGE_WORDS: Record<string, CardLanguage> = {
+  en: 'en', eng: 'en', english: 'en', anglais: 'en', englisch: 'en',
+  fr: 'fr', fra: 'fr', fre: 'fr', french: 'fr', francais: 'fr', franzosisch: 'fr',
+  de: 'de', deu: 'de', ger: 'de', german: 'de', deutsch: 'de', allemand: 'de',
+  es: 'es', spa: 'es', sp: 'es', spanish: 'es', espanol: 'es',
+  it: 'it', ita: 'it', italian: 'it', italiano: 'it',
+  pt: 'pt', por: 'pt', portuguese: 'pt', portugues: 'pt', ptbr: 'pt', brazilianportuguese: 'pt',
+  ja: 'ja', jp: 'ja', jpn: 'ja', japanese: 'ja',
+  ko: 'ko', kr: 'ko', kor: 'ko', korean: 'ko',
+  zh: 'zh', zhs: 'zh', zht: 'zh', zhcn: 'zh', zhtw: 'zh', cn: 'zh', tw: 'zh', cs: 'zh', ct: 'zh', chinese: 'zh',
+  chinesesimplified: 'zh', chinesetraditional: 'zh', simplifiedchinese: 'zh', traditionalchinese: 'zh',
+}
+
+/** "English", "EN", "Français", "Japanese", "zhs" … → our language codes; empty → en. */
+export function mapLanguage(raw: string | undefined): CardLanguage {
+  const key = squash(raw ?? '')
+  if (!key) return 'en'
+  const language = LANGUAGE_WORDS[key]
+  if (!language) throw new LineProblem(`Unknown language "${raw}"`)
+  return language
+}
+
+/** A whole number of copies; empty counts as 1 for formats where the column may be blank. */
+export function parseQuantity(raw: string | undefined, label = 'quantity'): number {
+  const text = (raw ?? '').trim()
+  if (!/^\d{1,6}$/.test(text)) throw new LineProblem(`Invalid ${label} "${raw ?? ''}" (a whole number ≥ 0)`)
+  return Number.parseInt(text, 10)
+}
+
+/** "$1.50", "1,50 €", "USD 2" → 1.5, 1.5, 2; empty → null. Thousands separators in "1,234.50" are dropped. */
+export function parsePrice(raw: string | undefined): number | null {
+  let text = (raw ?? '').trim()
+  if (!text) return null
+  if (text.startsWith('-')) throw new LineProblem(`Invalid price "${raw}"`)
+  text = text.replace(/[^\d.,]/g, '')
+  if (text.includes(',') && !text.includes('.')) text = text.replace(',', '.')
+  else text = text.replace(/,/g, '')
+  const value = Number(text)
+  if (!text || !Number.isFinite(value)) throw new LineProblem(`Invalid price "${raw}"`)
+  return value
+}
+
+function isoDate(y: number, m: number, d: number, raw: string): string {
+  const date = new Date(Date.UTC(y, m - 1, d))
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) {
+    throw new LineProblem(`Invalid date "${raw}"`)
+  }
+  return date.toISOString().slice(0, 10)
+}
+
+/**
+ * "2024-03-01", "2024-03-01T10:00:00Z", "2024/03/01" (ISO), "01.03.2024" (day first, European dots),
+ * "3/1/2024" (month first, US slashes) → "2024-03-01"; empty → null.
+ */
+export function parseDate(raw: string | undefined): string | null {
+  const text = (raw ?? '').trim()
+  if (!text) return null
+  let m = text.match(/^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ].*)?$/)
+  if (m) return isoDate(+m[1]!, +m[2]!, +m[3]!, text)
+  m = text.match(/^(\d{1,2})\.(\d{1,2})\.(\d{4})$/)
+  if (m) return isoDate(+m[3]!, +m[2]!, +m[1]!, text)
+  m = text.match(/^(\d{1,2})\/(\d{1,2})\/(\d{4})(?: .*)?$/)
+  if (m) return isoDate(+m[3]!, +m[1]!, +m[2]!, text)
+  throw new LineProblem(`Unrecognised date "${raw}" (use YYYY-MM-DD)`)
+}
+
+const text = (v: string | undefined) => (v ?? '').trim() || null
+const opt = (v: string | undefined) => (v ?? '').trim() || undefined
+
+/** Our export guards cells against formula injection with a leading apostrophe; take it off again. */
+export const unguardCell = (v: string) => (/^'[=+\-@\t\r]/.test(v) ? v.slice(1) : v)
+
+/** "Charizard - 4/102", "Pikachu (Secret)" → "Charizard", "Pikachu": TCGplayer decorates names. */
+export const plainName = (name: string) => name.replace(/\s+-\s+[\w.]+(?:\/[\w.]+)?\s*$/, '').replace(/\s*\([^)]*\)\s*$/, '').trim()
+
+const MAPPERS: Record<CsvFormatId, (get: Row) => MappedLine> = {
+  pokeventory: (raw) => {
+    const get: Row = (...n) => unguardCell(raw(...n))
+    return {
+      ref: { cardId: opt(get('card_id')), setCode: opt(get('set_id')) ?? opt(get('set_code')), setName: opt(get('set_name')), number: opt(get('local_id')), name: opt(get('name')) },
+      quantity: parseQuantity(get('quantity')),
+      condition: mapCondition(get('condition')),
+      language: mapLanguage(get('language')),
+      finish: mapFinish(get('finish')),
+      grader: text(get('grader')),
+      grade: text(get('grade')),
+      certNumber: text(get('cert_number')),
+      location: text(get('location')),
+      notes: text(get('notes')),
+      pricePaid: parsePrice(get('price_paid')),
+      acquiredAt: parseDate(get('acquired_at')),
+    }
+  },
+  dragonshield: get => ({
+    ref: { setCode: opt(get('Set Code')), setName: opt(get('Set Name')), number: opt(get('Card Number')), name: opt(get('Card Name')) },
+    quantity: parseQuantity(get('Quantity')),
+    condition: mapCondition(get('Condition')),
+    language: mapLanguage(get('Language')),
+    finish: mapFinish(get('Printing')),
+    grader: null,
+    grade: null,
+    certNumber: null,
+    location: text(get('Folder Name')),
+    notes: null,
+    pricePaid: parsePrice(get('Price Bought')),
+    acquiredAt: parseDate(get('Date Bought')),
+  }),
+  manabox: get => ({
+    ref: { setCode: opt(get('Set code')), setName: opt(get('Set name')), number: opt(get('Collector number')), name: opt(get('Name')) },
+    quantity: parseQuantity(get('Quantity')),
+    condition: mapCondition(get('Condition')),
+    language: mapLanguage(get('Language')),
+    finish: mapFinish(get('Foil')),
+    grader: null,
+    grade: null,
+    certNumber: null,
+    location: text(get('Binder Name')),
+    notes: null,
+    pricePaid: parsePrice(get('Purchase price')),
+    acquiredAt: null,
+  }),
+  tcgplayer: get => ({
+    ref: {
+      setCode: opt(get('Set Code')),
+      setName: opt(get('Set')),
+      number: opt(get('Card Number')),
+      name: opt(get('Simple Name')) ?? (get('Name') ? plainName(get('Name')) : undefined),
+    },
+    quantity: parseQuantity(get('Quantity')),
+    condition: mapCondition(get('Condition')),
+    language: mapLanguage(get('Language')),
+    finish: mapFinish(get('Printing')),
+    grader: null,
+    grade: null,
+    certNumber: null,
+    location: null,
+    notes: null,
+    pricePaid: null,
+    acquiredAt: null,
+  }),
+  'tcgplayer-seller': (get) => {
+    const line = get('Product Line').trim()
+    if (line && squash(line) !== 'pokemon') throw new LineProblem(`Not a Pokémon card (product line "${line}")`)
+    const total = parseQuantity(get('Total Quantity') || '0', 'total quantity')
+    const { condition, finish } = mapConditionWithPrinting(get('Condition'))
+    return {
+      ref: { setName: opt(get('Set Name')), number: opt(get('Number')), name: get('Product Name') ? plainName(get('Product Name')) : undefined },
+      quantity: total || parseQuantity(get('Add to Quantity') || '0', 'add to quantity'),
+      condition,
+      language: 'en',
+      finish,
+      grader: null,
+      grade: null,
+      certNumber: null,
+      location: null,
+      notes: null,
+      pricePaid: null,
+      acquiredAt: null,
+    }
+  },
+}
+
+/** Maps one CSV record (header → cell) of a known format; throws LineProblem for a bad cell. */
+export function mapRow(format: CsvFormatId, record: Record<string, string>): MappedLine {
+  const get: Row = (...names) => {
+    for (const n of names) {
+      const v = record[headerKey(n)]
+      if (v !== undefined) return v
+    }
+    return ''
+  }
+  return MAPPERS[format](get)
+}

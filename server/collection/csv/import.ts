@@ -1,0 +1,247 @@
+import { type Kysely, sql } from 'kysely'
+import Papa from 'papaparse'
+import { copyFieldsSchema, type ImportMode, MAX_QUANTITY } from '../../../shared/schemas/collection'
+import type { Database, NewUserCard } from '../../database/schema'
+import { type CsvFormatId, detectFormat, headerKey, LineProblem, type MappedLine, mapRow } from './formats'
+import { CatalogIndex } from './resolve'
+
+export const IMPORT_MAX_BYTES = 5 * 1024 * 1024
+export const IMPORT_MAX_ROWS = 50_000
+/** Past this many bad lines the answer lists no more (the file is clearly not what we think). */
+const MAX_REPORTED_ERRORS = 200
+
+export interface LineError { line: number, message: string }
+
+export class CsvImportError extends Error {
+  constructor(readonly statusCode: 400 | 413 | 415 | 422, message: string, readonly errors: LineError[] = []) {
+    super(message)
+    this.name = 'CsvImportError'
+  }
+}
+
+export interface ImportResult {
+  format: CsvFormatId
+  mode: ImportMode
+  /** CSV lines written. */
+  imported: number
+  /** Copies written (sum of quantities). */
+  cards: number
+  /** Lines with a quantity of 0 (seller exports list cards not in stock). */
+  skipped: number
+}
+
+/** UTF-8 text (BOM dropped); Windows-1252 when it is not UTF-8; 415 for binary data. */
+export function decodeCsvBytes(bytes: Uint8Array): string {
+  if (bytes.includes(0)) throw new CsvImportError(415, 'This is not a CSV file (binary data)')
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '')
+  }
+  catch {
+    return new TextDecoder('windows-1252').decode(bytes)
+  }
+}
+
+export interface CsvRecord { line: number, record: Record<string, string> }
+
+/**
+ * Header + records keyed by normalised header. `line` is the file line a record starts on (1-based,
+ * the header being line 1, or 2 after Dragon Shield's `sep=,` line), quoted line breaks included.
+ */
+export function parseCsvText(text: string): { headers: string[], records: CsvRecord[] } {
+  let body = text.replace(/^\uFEFF/, '')
+  let lineOffset = 0
+  let delimiter: string | undefined
+  const sep = body.match(/^sep=(.)\s*?\r?\n/i)
+  if (sep) {
+    delimiter = sep[1]
+    body = body.slice(sep[0].length)
+    lineOffset = 1
+  }
+  if (!body.trim()) throw new CsvImportError(400, 'The CSV file is empty')
+
+  const rows: { cells: string[], line: number }[] = []
+  let pos = 0
+  let line = 1
+  const newlinesUntil = (end: number) => {
+    for (; pos < end; pos++) if (body.charCodeAt(pos) === 10) line++
+  }
+  let parseError: string | undefined
+  Papa.parse<string[]>(body, {
+    delimiter,
+    skipEmptyLines: 'greedy',
+    step: (result) => {
+      if (result.errors.length && !parseError) parseError = result.errors[0]!.message
+      // The record starts after any blank lines left since the previous one.
+      let start = pos
+      while (start < body.length && /[\s]/.test(body[start]!)) start++
+      newlinesUntil(start)
+      rows.push({ cells: result.data, line: line + lineOffset })
+      newlinesUntil(result.meta.cursor)
+      if (rows.length > IMPORT_MAX_ROWS + 1) throw new CsvImportError(413, `Too many lines (at most ${IMPORT_MAX_ROWS})`)
+    },
+  })
+  if (parseError) throw new CsvImportError(400, `This is not a readable CSV file: ${parseError}`)
+  const [header, ...data] = rows
+  if (!header || header.cells.length < 2) throw new CsvImportError(400, 'This is not a CSV file with a header line')
+  const keys = header.cells.map(headerKey)
+  const records = data.map(({ cells, line }) => {
+    const record: Record<string, string> = {}
+    keys.forEach((k, i) => {
+      if (k && record[k] === undefined) record[k] = cells[i] ?? ''
+    })
+    return { line, record }
+  })
+  return { headers: header.cells, records }
+}
+
+export interface PlannedLine extends MappedLine { line: number }
+
+/** Detects the format and maps every record; bad cells become line errors. No database involved. */
+export function mapCsv(text: string): { format: CsvFormatId, lines: PlannedLine[], errors: LineError[] } {
+  const { headers, records } = parseCsvText(text)
+  const format = detectFormat(headers)
+  if (!format) {
+    throw new CsvImportError(400, `Unrecognised CSV columns (${headers.slice(0, 8).join(', ')}); expected a Poke-ventory, Dragon Shield, ManaBox or TCGplayer export`)
+  }
+  const lines: PlannedLine[] = []
+  const errors: LineError[] = []
+  for (const { line, record } of records) {
+    try {
+      lines.push({ line, ...mapRow(format, record) })
+    }
+    catch (error) {
+      if (!(error instanceof LineProblem)) throw error
+      errors.push({ line, message: error.message })
+    }
+  }
+  return { format, lines, errors }
+}
+
+async function loadIndex(db: Kysely<Database>, lines: PlannedLine[]): Promise<CatalogIndex> {
+  const sets = await db.selectFrom('sets')
+    .select(['id', 'code', 'code_fr', 'tcg_online', 'name', 'printed_total'])
+    .execute()
+  const index = new CatalogIndex(sets.map(s => ({ id: s.id, code: s.code, codeFr: s.code_fr, tcgOnline: s.tcg_online, names: s.name, printedTotal: s.printed_total })))
+  const setIds = new Set<string>()
+  const cardIds = new Set<string>()
+  for (const { ref } of lines) {
+    if (ref.cardId) cardIds.add(ref.cardId.trim().toLowerCase())
+    for (const id of index.candidateSetIds(ref)) setIds.add(id)
+  }
+  if (setIds.size || cardIds.size) {
+    const cards = await db.selectFrom('cards')
+      .select(['id', 'set_id', 'local_id', 'name'])
+      .where(eb => eb.or([
+        ...(setIds.size ? [eb('set_id', 'in', [...setIds])] : []),
+        ...(cardIds.size ? [eb(sql`lower(id)`, 'in', [...cardIds])] : []),
+      ]))
+      .execute()
+    index.addCards(cards.map(c => ({ id: c.id, setId: c.set_id, localId: c.local_id, names: c.name })))
+  }
+  return index
+}
+
+const identityKey = (cardId: string, l: MappedLine) =>
+  JSON.stringify([cardId, l.condition, l.language, l.finish, l.grader ?? '', l.grade ?? '', l.certNumber ?? ''])
+
+/**
+ * Imports a CSV into the user's collection, all or nothing: every line is mapped and matched to a
+ * catalogue card first; any failure → CsvImportError(422) listing the lines, nothing written. Else one
+ * transaction adds the copies (same-kind lines add up, as POST does), after deleting everything the
+ * user had in `replace` mode.
+ */
+export async function importCollectionCsv(db: Kysely<Database>, userId: string, text: string, mode: ImportMode = 'add'): Promise<ImportResult> {
+  const { format, lines, errors } = mapCsv(text)
+  const index = await loadIndex(db, lines)
+
+  const rows = new Map<string, NewUserCard & { lines: number[] }>()
+  let skipped = 0
+  for (const line of lines) {
+    if (line.quantity === 0) {
+      skipped++
+      continue
+    }
+    const resolution = index.resolve(line.ref)
+    if ('error' in resolution) {
+      errors.push({ line: line.line, message: resolution.error })
+      continue
+    }
+    // The same length and range rules as POST /api/collection.
+    const checked = copyFieldsSchema.safeParse(line)
+    if (!checked.success) {
+      const issue = checked.error.issues[0]!
+      errors.push({ line: line.line, message: `${issue.path.join('.')}: ${issue.message}` })
+      continue
+    }
+    const c = checked.data
+    const key = identityKey(resolution.cardId, line)
+    const existing = rows.get(key)
+    if (existing) {
+      existing.quantity += c.quantity
+      existing.lines.push(line.line)
+      existing.location ??= c.location
+      existing.notes ??= c.notes
+      existing.price_paid ??= c.pricePaid
+      existing.acquired_at ??= c.acquiredAt
+      if (existing.quantity > MAX_QUANTITY) errors.push({ line: line.line, message: `More than ${MAX_QUANTITY} copies of ${resolution.cardId} of this kind` })
+      continue
+    }
+    rows.set(key, {
+      user_id: userId,
+      card_id: resolution.cardId,
+      quantity: c.quantity,
+      condition: c.condition,
+      language: c.language,
+      finish: c.finish,
+      grader: c.grader,
+      grade: c.grade,
+      cert_number: c.certNumber,
+      location: c.location,
+      notes: c.notes,
+      price_paid: c.pricePaid,
+      acquired_at: c.acquiredAt,
+      lines: [line.line],
+    })
+  }
+  if (!errors.length && !rows.size) errors.push({ line: 1, message: 'The file lists no cards' })
+  if (errors.length) throw failed(errors)
+
+  await db.transaction().execute(async (trx) => {
+    if (mode === 'replace') await trx.deleteFrom('user_cards').where('user_id', '=', userId).execute()
+    const all = [...rows.values()]
+    for (let i = 0; i < all.length; i += 500) {
+      const batch = all.slice(i, i + 500)
+      const written = await trx.insertInto('user_cards')
+        .values(batch.map(({ lines: _, ...row }) => row))
+        .onConflict(oc => oc
+          .expression(sql`user_id, card_id, condition, language, finish, coalesce(grader, ''), coalesce(grade, ''), coalesce(cert_number, '')`)
+          .doUpdateSet({ quantity: sql`user_cards.quantity + excluded.quantity`, updated_at: sql`now()` })
+          .where(sql<boolean>`user_cards.quantity + excluded.quantity <= ${MAX_QUANTITY}`))
+        .returning(['card_id', 'condition', 'language', 'finish', 'grader', 'grade', 'cert_number'])
+        .execute()
+      if (written.length < batch.length) {
+        // Rows the conflict guard refused: the collection already holds too many of that kind.
+        const done = new Set(written.map(w => JSON.stringify([w.card_id, w.condition, w.language, w.finish, w.grader ?? '', w.grade ?? '', w.cert_number ?? ''])))
+        const over = batch.filter(r => !done.has(JSON.stringify([r.card_id, r.condition, r.language, r.finish, r.grader ?? '', r.grade ?? '', r.cert_number ?? ''])))
+        throw failed(over.map(r => ({ line: r.lines[0]!, message: `Your collection would hold more than ${MAX_QUANTITY} copies of ${r.card_id} of this kind` })))
+      }
+    }
+  })
+
+  const all = [...rows.values()]
+  return {
+    format,
+    mode,
+    imported: all.reduce((n, r) => n + r.lines.length, 0),
+    cards: all.reduce((n, r) => n + r.quantity, 0),
+    skipped,
+  }
+}
+
+function failed(errors: LineError[]): CsvImportError {
+  errors.sort((a, b) => a.line - b.line)
+  const message = errors.length === 1
+    ? `Line ${errors[0]!.line}: ${errors[0]!.message}. Nothing was imported.`
+    : `${errors.length} lines cannot be imported. Nothing was imported.`
+  return new CsvImportError(422, message, errors.slice(0, MAX_REPORTED_ERRORS))
+}

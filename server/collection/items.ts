@@ -1,0 +1,133 @@
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
+import type { CollectionFilter } from '../../shared/schemas/collection'
+import { foldText } from '../catalog/source'
+import type { Database, LocalizedNames } from '../database/schema'
+
+/** A catalogue card as shown next to a collection row. */
+export interface CollectionCard {
+  id: string
+  /** The name in the copy's language when the catalogue has it, else English. */
+  name: string
+  names: LocalizedNames
+  setId: string
+  setName: string
+  setCode: string | null
+  localId: string
+  printedTotal: number | null
+  rarity: string | null
+  imageUrl: string | null
+}
+
+/** One row of a user's collection, the shape every collection route answers with. */
+export interface CollectionItem {
+  id: string
+  cardId: string
+  card: CollectionCard
+  quantity: number
+  condition: string
+  language: string
+  finish: string
+  grader: string | null
+  grade: string | null
+  certNumber: string | null
+  location: string | null
+  notes: string | null
+  pricePaid: number | null
+  acquiredAt: string | null
+  sourceDraftId: string | null
+  createdAt: string
+  updatedAt: string
+}
+
+/** TCGdex's public asset URL (`…/low.webp`, `…/high.png`); the browser loads it, the server never does. */
+export function cardImageUrl(seriesId: string | null, setId: string, localId: string): string | null {
+  if (!seriesId) return null
+  return `https://assets.tcgdex.net/en/${encodeURIComponent(seriesId)}/${encodeURIComponent(setId)}/${encodeURIComponent(localId)}`
+}
+
+type Joined = SelectQueryBuilder<Database & { uc: Database['user_cards'], c: Database['cards'], s: Database['sets'] }, 'uc' | 'c' | 's', object>
+
+/** user_cards joined with its card and set, restricted to one user. */
+export function userCardsQuery(db: Kysely<Database>, userId: string): Joined {
+  return db.selectFrom('user_cards as uc')
+    .innerJoin('cards as c', 'c.id', 'uc.card_id')
+    .innerJoin('sets as s', 's.id', 'c.set_id')
+    .where('uc.user_id', '=', userId) as unknown as Joined
+}
+
+/** Applies the shared filters; `q` matches any language's folded name, or a card id exactly. */
+export function applyFilter(query: Joined, filter: CollectionFilter): Joined {
+  let q = query
+  if (filter.set) {
+    const set = filter.set
+    q = q.where(eb => eb.or([eb('s.id', '=', set), eb(sql`upper(s.code)`, '=', set.toUpperCase())]))
+  }
+  if (filter.language) q = q.where('uc.language', '=', filter.language)
+  if (filter.condition) q = q.where('uc.condition', '=', filter.condition)
+  if (filter.finish) q = q.where('uc.finish', '=', filter.finish)
+  if (filter.location) q = q.where(sql`lower(uc.location)`, '=', filter.location.toLowerCase())
+  if (filter.q) {
+    const needle = `%${foldText(filter.q).replace(/[\\%_]/g, m => `\\${m}`)}%`
+    const id = filter.q.toLowerCase()
+    q = q.where(eb => eb.or([eb('c.search_text', 'like', needle), eb(sql`lower(c.id)`, '=', id)]))
+  }
+  return q
+}
+
+/** The localized card name: the copy's language if the catalogue has it. */
+export const localizedName = sql<string>`coalesce(c.name ->> uc.language, c.name_en)`
+
+export function selectItems(query: Joined) {
+  return query.select([
+    'uc.id', 'uc.card_id', 'uc.quantity', 'uc.condition', 'uc.language', 'uc.finish', 'uc.grader', 'uc.grade',
+    'uc.cert_number', 'uc.location', 'uc.notes', 'uc.source_draft_id', 'uc.created_at', 'uc.updated_at',
+    sql<string | null>`uc.price_paid::text`.as('price_paid'),
+    sql<string | null>`uc.acquired_at::text`.as('acquired_at'),
+    localizedName.as('card_name'),
+    'c.name as card_names', 'c.local_id', 'c.rarity', 'c.set_id',
+    's.name_en as set_name', 's.code as set_code', 's.printed_total', 's.series_id',
+  ])
+}
+
+export type ItemRow = Awaited<ReturnType<ReturnType<typeof selectItems>['execute']>>[number]
+
+const iso = (v: Date | string) => (v instanceof Date ? v : new Date(v)).toISOString()
+
+export function toItem(row: ItemRow): CollectionItem {
+  return {
+    id: row.id,
+    cardId: row.card_id,
+    card: {
+      id: row.card_id,
+      name: row.card_name,
+      names: row.card_names as LocalizedNames,
+      setId: row.set_id,
+      setName: row.set_name,
+      setCode: row.set_code,
+      localId: row.local_id,
+      printedTotal: row.printed_total,
+      rarity: row.rarity,
+      imageUrl: cardImageUrl(row.series_id, row.set_id, row.local_id),
+    },
+    quantity: row.quantity,
+    condition: row.condition,
+    language: row.language,
+    finish: row.finish,
+    grader: row.grader,
+    grade: row.grade,
+    certNumber: row.cert_number,
+    location: row.location,
+    notes: row.notes,
+    pricePaid: row.price_paid === null ? null : Number(row.price_paid),
+    acquiredAt: row.acquired_at,
+    sourceDraftId: row.source_draft_id,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  }
+}
+
+/** One row of the user's collection with its card, or undefined (another user's row included). */
+export async function getUserCard(db: Kysely<Database>, userId: string, id: string): Promise<CollectionItem | undefined> {
+  const row = await selectItems(userCardsQuery(db, userId).where('uc.id', '=', id)).executeTakeFirst()
+  return row && toItem(row)
+}

@@ -1,0 +1,96 @@
+import { type Kysely, sql } from 'kysely'
+import { type CollectionPatch, MAX_QUANTITY } from '../../shared/schemas/collection'
+import type { Database, UserCardUpdate } from '../database/schema'
+import { CollectionError } from './add'
+import { type CollectionItem, getUserCard } from './items'
+
+export interface UpdateResult {
+  item: CollectionItem
+  /** Set when the patch made this row the same kind as another one and the two were merged. */
+  mergedFrom: string | null
+}
+
+const IDENTITY = ['condition', 'language', 'finish', 'grader', 'grade', 'certNumber'] as const
+
+/**
+ * Changes one row of the user's collection; undefined when the row is not theirs.
+ *
+ * When the patch changes the row's kind (condition, language, finish, grading) onto a row of the same
+ * card that already exists, the two are merged in one transaction: the quantities add up (422 above
+ * MAX_QUANTITY), fields given in the patch win, otherwise the surviving row keeps its own values and
+ * takes the moved row's where it had none; drafts pointing at the moved row follow it. The answer is
+ * the surviving row, with `mergedFrom` naming the id that disappeared.
+ */
+export async function updateUserCard(db: Kysely<Database>, userId: string, id: string, patch: CollectionPatch): Promise<UpdateResult | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('user_cards').selectAll()
+      .where('id', '=', id).where('user_id', '=', userId)
+      .forUpdate().executeTakeFirst()
+    if (!row) return undefined
+
+    const next = {
+      condition: patch.condition ?? row.condition,
+      language: patch.language ?? row.language,
+      finish: patch.finish ?? row.finish,
+      grader: patch.grader !== undefined ? patch.grader : row.grader,
+      grade: patch.grade !== undefined ? patch.grade : row.grade,
+      cert_number: patch.certNumber !== undefined ? patch.certNumber : row.cert_number,
+    }
+    const identityChanged = IDENTITY.some(k => patch[k] !== undefined)
+      && (next.condition !== row.condition || next.language !== row.language || next.finish !== row.finish
+        || next.grader !== row.grader || next.grade !== row.grade || next.cert_number !== row.cert_number)
+
+    const details: UserCardUpdate = {}
+    if (patch.location !== undefined) details.location = patch.location
+    if (patch.notes !== undefined) details.notes = patch.notes
+    if (patch.pricePaid !== undefined) details.price_paid = patch.pricePaid
+    if (patch.acquiredAt !== undefined) details.acquired_at = patch.acquiredAt
+    const quantity = patch.quantity ?? row.quantity
+
+    const twin = identityChanged
+      ? await trx.selectFrom('user_cards').selectAll()
+          .where('user_id', '=', userId).where('card_id', '=', row.card_id).where('id', '!=', id)
+          .where('condition', '=', next.condition).where('language', '=', next.language).where('finish', '=', next.finish)
+          .where(sql`coalesce(grader, '')`, '=', next.grader ?? '')
+          .where(sql`coalesce(grade, '')`, '=', next.grade ?? '')
+          .where(sql`coalesce(cert_number, '')`, '=', next.cert_number ?? '')
+          .forUpdate().executeTakeFirst()
+      : undefined
+
+    if (!twin) {
+      await trx.updateTable('user_cards')
+        .set({ ...next, ...details, quantity, updated_at: sql`now()` })
+        .where('id', '=', id).execute()
+      return { item: (await getUserCard(trx, userId, id))!, mergedFrom: null }
+    }
+
+    const merged = twin.quantity + quantity
+    if (merged > MAX_QUANTITY) {
+      throw new CollectionError(422, `Merging into the existing row would make ${merged} copies (at most ${MAX_QUANTITY})`)
+    }
+    await trx.updateTable('card_drafts').set({ user_card_id: twin.id }).where('user_card_id', '=', id).execute()
+    await trx.deleteFrom('user_cards').where('id', '=', id).execute()
+    await trx.updateTable('user_cards')
+      .set({
+        quantity: merged,
+        location: details.location !== undefined ? details.location : (twin.location ?? row.location),
+        notes: details.notes !== undefined ? details.notes : (twin.notes ?? row.notes),
+        price_paid: details.price_paid !== undefined ? details.price_paid : (twin.price_paid ?? row.price_paid),
+        acquired_at: details.acquired_at !== undefined ? details.acquired_at : (twin.acquired_at ?? row.acquired_at),
+        source_draft_id: twin.source_draft_id ?? row.source_draft_id,
+        updated_at: sql`now()`,
+      })
+      .where('id', '=', twin.id).execute()
+    return { item: (await getUserCard(trx, userId, twin.id))!, mergedFrom: id }
+  })
+}
+
+/** Deletes one row of the user's collection and returns it (for undo); undefined when not theirs. */
+export async function deleteUserCard(db: Kysely<Database>, userId: string, id: string): Promise<CollectionItem | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const item = await getUserCard(trx, userId, id)
+    if (!item) return undefined
+    await trx.deleteFrom('user_cards').where('id', '=', id).where('user_id', '=', userId).execute()
+    return item
+  })
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest'
+import { collectionToCsv, EXPORT_COLUMNS, exportFilename, guardCell } from '../../../server/collection/csv/export'
+import { mapCsv } from '../../../server/collection/csv/import'
+import type { CollectionItem } from '../../../server/collection/items'
+
+const item: CollectionItem = {
+  id: '00000000-0000-4000-8000-000000000001',
+  cardId: 'sv02-012',
+  card: { id: 'sv02-012', name: 'Sprigatito', names: { en: 'Sprigatito', fr: 'Poussacha' }, setId: 'sv02', setName: 'Paldea Evolved', setCode: 'PAL', localId: '012', printedTotal: 193, rarity: 'Common', imageUrl: null },
+  quantity: 2,
+  condition: 'LP',
+  language: 'fr',
+  finish: 'reverse',
+  grader: null,
+  grade: null,
+  certNumber: null,
+  location: '=HYPERLINK("http://evil")',
+  notes: 'Bought, "cheap"\nsecond line',
+  pricePaid: 1.5,
+  acquiredAt: '2024-05-01',
+  sourceDraftId: null,
+  createdAt: '2024-05-01T00:00:00.000Z',
+  updatedAt: '2024-05-01T00:00:00.000Z',
+}
+
+describe('CSV export', () => {
+  it('guards cells that a spreadsheet would run as formulas', () => {
+    for (const v of ['=1+1', '+1', '-1', '@SUM(A1)', '\tx']) expect(guardCell(v)).toBe(`'${v}`)
+    expect(guardCell('Binder 1')).toBe('Binder 1')
+    expect(guardCell(null)).toBe('')
+  })
+
+  it('writes our columns, quotes what needs it, and reads back to the same values', () => {
+    const csv = collectionToCsv([item])
+    expect(csv.startsWith('\uFEFF')).toBe(true)
+    const [header, ...rest] = csv.slice(1).split('\r\n')
+    expect(header).toBe(EXPORT_COLUMNS.join(','))
+    expect(rest.join('\n')).toContain('\'=HYPERLINK(""http://evil"")')
+    const { format, lines, errors } = mapCsv(csv)
+    expect(format).toBe('pokeventory')
+    expect(errors).toEqual([])
+    expect(lines[0]).toMatchObject({
+      ref: { cardId: 'sv02-012' }, quantity: 2, condition: 'LP', language: 'fr', finish: 'reverse',
+      location: item.location, notes: item.notes, pricePaid: 1.5, acquiredAt: '2024-05-01',
+    })
+  })
+
+  it('names the file after the day', () => {
+    expect(exportFilename(new Date('2026-03-04T12:00:00Z'))).toBe('pokeventory-collection-2026-03-04.csv')
+  })
+})
