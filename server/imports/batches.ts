@@ -95,6 +95,8 @@ async function forget(deps: CreateBatchDeps, ids: string[]) {
 export async function createBatch(deps: CreateBatchDeps, userId: string, photos: UploadedPhoto[]): Promise<BatchDto> {
   const batchId = randomUUID()
   const imageIds = photos.map(() => randomUUID())
+  // The photos' time to live starts when they are stored, before the analysis.
+  const now = deps.now?.() ?? new Date()
   await storePhotos(deps, imageIds, photos)
 
   const outcomes = await mapLimit(photos, deps.concurrency, async (photo): Promise<Outcome> => {
@@ -107,7 +109,6 @@ export async function createBatch(deps: CreateBatchDeps, userId: string, photos:
     }
   })
 
-  const now = deps.now?.() ?? new Date()
   const expiresAt = new Date(now.getTime() + deps.ttlSeconds * 1000)
   const status: BatchStatus = outcomes.some(o => o.ok) ? 'ready' : 'failed'
 

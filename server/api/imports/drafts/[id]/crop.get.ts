@@ -1,0 +1,29 @@
+import { getDraftCrop } from '../../../../imports/drafts'
+
+defineRouteMeta({
+  openAPI: {
+    tags: ['Imports'],
+    summary: 'The straightened card of a draft (JPEG), kept after the photo expires',
+    parameters: [{ in: 'path', name: 'id', required: true, schema: { type: 'string', format: 'uuid' } }],
+    responses: { 200: { description: 'image/jpeg' }, 404: { description: 'Unknown draft, another user\'s, or no crop' } },
+  },
+})
+
+export default defineEventHandler(async (event) => {
+  const user = await requireUser(event)
+  const id = getUuidParam(event)
+  try {
+    const crop = await getDraftCrop(await useDb(), user.id, id)
+    setResponseHeaders(event, {
+      'content-type': crop.contentType,
+      'content-length': String(crop.bytes.length),
+      // A draft's crop never changes.
+      'cache-control': 'private, max-age=86400, immutable',
+      'x-content-type-options': 'nosniff',
+    })
+    return crop.bytes
+  }
+  catch (error) {
+    toHttpError(error)
+  }
+})
