@@ -56,7 +56,7 @@ export function userCardsQuery(db: Kysely<Database>, userId: string): Joined {
 }
 
 /** Applies the shared filters; `q` matches any language's folded name, or a card id exactly. */
-export function applyFilter(query: Joined, filter: CollectionFilter): Joined {
+export function applyFilter(query: Joined, filter: Partial<CollectionFilter>): Joined {
   let q = query
   if (filter.set) {
     const set = filter.set
@@ -91,7 +91,7 @@ export function selectItems(query: Joined) {
 
 export type ItemRow = Awaited<ReturnType<ReturnType<typeof selectItems>['execute']>>[number]
 
-const iso = (v: Date | string) => (v instanceof Date ? v : new Date(v)).toISOString()
+const iso = (v: unknown) => (v instanceof Date ? v : new Date(String(v))).toISOString()
 
 export function toItem(row: ItemRow): CollectionItem {
   return {

@@ -298,6 +298,7 @@ describe('CSV export and import', () => {
       { line: 4, message: expect.stringMatching(/Unknown language/) },
       { line: 5, message: expect.stringMatching(/Unknown set/) },
     ])
+    expect(body.data.errors).toEqual(body.errors)
     expect((await list(pam)).totals).toEqual({ cards: 1, distinct: 1, rows: 1 })
 
     // Replace mode is all-or-nothing too: the old collection survives a failed replace.

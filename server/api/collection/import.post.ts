@@ -52,8 +52,8 @@ export default defineEventHandler(async (event) => {
   catch (error) {
     if (!(error instanceof CsvImportError)) throw error
     if (!error.errors.length) throw createError({ statusCode: error.statusCode, message: error.message })
-    // Line errors go at the top level, where an import dialog looks for them.
+    // Line errors at the top level (the documented shape) and under `data` like any other h3 error.
     setResponseStatus(event, error.statusCode)
-    return { statusCode: error.statusCode, message: error.message, errors: error.errors }
+    return { statusCode: error.statusCode, message: error.message, errors: error.errors, data: { errors: error.errors } }
   }
 })

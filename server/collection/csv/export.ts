@@ -51,7 +51,7 @@ export function exportFilename(now = new Date()): string {
 }
 
 /** The user's whole collection (or the filtered part) as CSV, in binder order: set, number, kind. */
-export async function exportCollection(db: Kysely<Database>, userId: string, filter: CollectionFilter = {}): Promise<string> {
+export async function exportCollection(db: Kysely<Database>, userId: string, filter: Partial<CollectionFilter> = {}): Promise<string> {
   const rows = await selectItems(applyFilter(userCardsQuery(db, userId), filter))
     .orderBy('s.release_date').orderBy('s.id').orderBy('c.number').orderBy('c.local_id')
     .orderBy('uc.language').orderBy('uc.condition').orderBy('uc.finish').orderBy('uc.id')
