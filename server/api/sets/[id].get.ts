@@ -1,0 +1,22 @@
+import { catalogLangQuerySchema } from '~~/shared/schemas/catalog'
+import { getSetDetail } from '../../catalog/browse'
+
+defineRouteMeta({
+  openAPI: {
+    tags: ['Catalogue'],
+    summary: 'A set with its cards and the signed-in user\'s completion (null when anonymous)',
+    parameters: [
+      { in: 'path', name: 'id', required: true, schema: { type: 'string' }, example: 'sv02' },
+      { in: 'query', name: 'lang', schema: { type: 'string', enum: ['en', 'fr', 'de', 'es', 'it', 'pt'] } },
+    ],
+  },
+})
+
+export default defineEventHandler(async (event) => {
+  const id = getRouterParam(event, 'id', { decode: true }) ?? ''
+  const { lang } = getQueryAs(event, catalogLangQuerySchema)
+  const user = await optionalUser(event)
+  const detail = id.length <= 64 ? await getSetDetail(await useDb(), id, user?.id ?? null, lang) : null
+  if (!detail) throw createError({ statusCode: 404, message: 'Set not found' })
+  return detail
+})
