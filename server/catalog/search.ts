@@ -132,7 +132,8 @@ async function plansFor(db: Kysely<Database>, parsed: ParsedSearchQuery, trigram
     const strict: SearchPlan = {
       number: parsed.number,
       localPrefix: parsed.localPrefix,
-      localId: parsed.localId,
+      // `012` and `12` are the same collector number; `12a` is not.
+      localId: parsed.localId?.replace(/^0+(?=.)/, ''),
       printedTotal: parsed.printedTotal,
       name: parsed.name,
     }
@@ -142,8 +143,8 @@ async function plansFor(db: Kysely<Database>, parsed: ParsedSearchQuery, trigram
       else strict.name = foldText([parsed.setCode, parsed.name].filter(Boolean).join(' '))
     }
     structural.push(strict)
-    // A set code typed with a number that is not in that set: still show the set's cards named alike.
-    if (strict.name && strict.setIds) structural.push({ name: strict.name, setIds: strict.setIds })
+    // A name with a number that does not match (mistyped, or another printing): still show the name.
+    if (strict.name) structural.push({ name: strict.name, setIds: strict.setIds })
     structural.push({ name: parsed.text })
   }
 
@@ -190,7 +191,7 @@ function orderPlan(query: CardQuery, plan: SearchPlan, trigram: boolean): CardQu
       ? q.orderBy(sql`word_similarity(${plan.name}, cards.search_text)`, 'desc')
       : q.orderBy(sql`strpos(cards.search_text, ${plan.name}) = 1`, 'desc')
   }
-  if (plan.localId) q = q.orderBy(sql`upper(cards.local_id) = ${plan.localId}`, 'desc')
+  if (plan.localId) q = q.orderBy(sql`ltrim(upper(cards.local_id), '0') = ${plan.localId}`, 'desc')
   return q
     .orderBy('sets.release_date', ob => ob.desc().nullsLast())
     .orderBy('cards.set_id')
@@ -239,7 +240,7 @@ async function runTrigramPlan(db: Kysely<Database>, plan: SearchPlan, options: C
       .select(sql<number>`count(*) over ()`.as('total'))
       .orderBy('m.exact', 'desc')
       .orderBy('m.score', 'desc')
-      .orderBy(sql`upper(m.local_id) = ${plan.localId ?? ''}`, 'desc')
+      .orderBy(sql`ltrim(upper(m.local_id), '0') = ${plan.localId ?? ''}`, 'desc')
       .orderBy('m.release_date', ob => ob.desc().nullsLast())
       .orderBy('m.set_id')
       .orderBy('m.number', ob => ob.asc().nullsLast())
@@ -256,11 +257,16 @@ async function runTrigramPlan(db: Kysely<Database>, plan: SearchPlan, options: C
 }
 
 /** The search behind `GET /api/cards` and the bench: one query string, typed filters, a page. */
-export async function searchCards(db: Kysely<Database>, options: CardSearchOptions = {}): Promise<CardSearchResult> {
+export async function searchCards(
+  db: Kysely<Database>,
+  options: CardSearchOptions = {},
+  /** Tests force the no-pg_trgm path with `{ trigram: false }`. */
+  engine: { trigram?: boolean } = {},
+): Promise<CardSearchResult> {
   const page = options.page ?? 1
   const pageSize = options.pageSize ?? 24
   const parsed = parseSearchQuery(options.q ?? '')
-  const trigram = await hasTrigram(db)
+  const trigram = engine.trigram ?? await hasTrigram(db)
 
   for (const plan of await plansFor(db, parsed, trigram)) {
     const { rows, total } = plan.nameMode === 'trigram'
