@@ -20,7 +20,29 @@ export default defineNuxtConfig({
   // Top-level pages/, components/, composables/ (the layout the project settled on).
   srcDir: '.',
   devtools: { enabled: false },
-  modules: ['nuxt-auth-utils'],
+  modules: ['nuxt-auth-utils', '@nuxtjs/i18n'],
+
+  // Web UI (issue 4): global stylesheet, head defaults, English and French with the browser's language first.
+  css: ['~/assets/css/main.css'],
+  app: {
+    head: {
+      titleTemplate: '%s · Poke-ventory',
+      meta: [
+        { name: 'viewport', content: 'width=device-width, initial-scale=1, viewport-fit=cover' },
+        { name: 'theme-color', content: '#2f3a8f' },
+      ],
+      link: [{ rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }],
+    },
+  },
+  i18n: {
+    strategy: 'no_prefix',
+    defaultLocale: 'en',
+    locales: [
+      { code: 'en', language: 'en', name: 'English', file: 'en.json' },
+      { code: 'fr', language: 'fr', name: 'Français', file: 'fr.json' },
+    ],
+    detectBrowserLanguage: { useCookie: true, cookieKey: 'pkv_locale', fallbackLocale: 'en' },
+  },
 
   runtimeConfig: {
     // Every key can be set with NUXT_<KEY> at run time; server/utils/config.ts also reads the plain names.

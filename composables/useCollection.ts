@@ -1,0 +1,79 @@
+/** The copy attributes chosen before adding a card (review tiles, card pages). */
+export interface CopyFields { quantity: number, condition: string, language: string, finish: string }
+
+export interface CollectionCard {
+  id: string
+  name: string
+  names: Record<string, string | undefined>
+  setId: string
+  setName: string
+  setCode: string | null
+  localId: string
+  printedTotal: number | null
+  rarity: string | null
+  imageUrl: string | null
+}
+
+export interface CollectionItem {
+  id: string
+  cardId: string
+  card: CollectionCard
+  quantity: number
+  condition: string
+  language: string
+  finish: string
+  grader: string | null
+  grade: string | null
+  certNumber: string | null
+  location: string | null
+  notes: string | null
+  pricePaid: number | null
+  acquiredAt: string | null
+  createdAt: string
+  updatedAt: string
+}
+
+export interface CollectionPage {
+  items: CollectionItem[]
+  total: number
+  page: number
+  pageSize: number
+  totals: { cards: number, distinct: number, rows: number }
+}
+
+export interface CollectionQuery {
+  q?: string
+  set?: string
+  language?: string
+  condition?: string
+  finish?: string
+  sort?: string
+  order?: string
+  page?: number
+  pageSize?: number
+}
+
+/** The user's collection (`GET /api/collection`) and the edits made on its rows. */
+export function useCollection(query: MaybeRefOrGetter<CollectionQuery>, key = 'collection') {
+  const clean = computed(() => Object.fromEntries(Object.entries(toValue(query)).filter(([, v]) => v !== undefined && v !== '')))
+  const fetch = useFetch<CollectionPage>('/api/collection', { key, query: clean })
+
+  async function update(id: string, patch: Partial<Pick<CollectionItem, 'quantity' | 'condition' | 'language' | 'finish'>>) {
+    return $fetch<{ item: CollectionItem, mergedFrom: string | null }>(`/api/collection/${id}`, { method: 'PATCH', body: patch })
+  }
+
+  async function remove(id: string) {
+    return $fetch<{ ok: true, item: CollectionItem }>(`/api/collection/${id}`, { method: 'DELETE' })
+  }
+
+  /** Puts a deleted row back (the undo of remove). */
+  async function restore(item: CollectionItem) {
+    const { cardId, quantity, condition, language, finish, grader, grade, certNumber, location, notes, pricePaid, acquiredAt } = item
+    return $fetch<{ item: CollectionItem }>('/api/collection', {
+      method: 'POST',
+      body: { cardId, quantity, condition, language, finish, grader, grade, certNumber, location, notes, pricePaid, acquiredAt },
+    })
+  }
+
+  return { ...fetch, update, remove, restore }
+}
