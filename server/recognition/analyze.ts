@@ -1,0 +1,138 @@
+import type { CatalogIndex } from './catalog-index'
+import { decodePhoto, type DecodedPhoto } from './decode'
+import { CARD_ASPECT, detectCards, type Point, type Quad } from './detect'
+import type { OcrPool } from './ocr-pool'
+import { type CardReading, isConfident, rankCandidates } from './rank'
+import { readCardText, readPhotoNumbers } from './read-card'
+import type { DraftResult, PhotoAnalysis, ReadText } from './types'
+import { cropJpeg, type RgbImage, toFullResolution, warpCard } from './warp'
+
+export interface AnalyzeOptions {
+  index: CatalogIndex
+  ocr: OcrPool
+  maxCandidates: number
+  confidenceThreshold: number
+  maxPixels: number
+}
+
+const EMPTY_READ: ReadText = { name: null, hp: null, number: null, printedTotal: null, setCode: null, lang: null, raw: {} }
+
+function rankDraft(options: AnalyzeOptions, reading: CardReading) {
+  // Rank at least two so the margin over the runner-up can be judged, then keep what was asked.
+  const ranked = rankCandidates(options.index, reading, Math.max(2, options.maxCandidates))
+  return { candidates: ranked.slice(0, Math.max(1, options.maxCandidates)), confident: isConfident(ranked, options.confidenceThreshold) }
+}
+
+function failedDraft(quad: [number, number][] | null, error: unknown): DraftResult {
+  return {
+    quad,
+    crop: null,
+    read: EMPTY_READ,
+    candidates: [],
+    confident: false,
+    status: 'failed',
+    failureReason: `Card could not be read: ${(error as Error)?.message ?? String(error)}`,
+  }
+}
+
+const round = (q: Quad): [number, number][] => q.map(([x, y]) => [Math.round(x * 10) / 10, Math.round(y * 10) / 10])
+
+/** The card's corners in the photo, starting at its own top-left (turned by 180° when read upside down). */
+function orientedQuad(q: Quad, turned: boolean): Quad {
+  return turned ? [q[2], q[3], q[0], q[1]] : q
+}
+
+async function analyzeCard(photo: DecodedPhoto, quad: Quad, options: AnalyzeOptions): Promise<DraftResult> {
+  try {
+    const card = await warpCard(photo, quad)
+    const read = await readCardText(card, options.ocr, options.index.setCodes)
+    const { candidates, confident } = rankDraft(options, read.reading)
+    const bytes = await cropJpeg(read.image)
+    return {
+      quad: round(orientedQuad(quad, read.turned)),
+      crop: { bytes, contentType: 'image/jpeg', width: read.image.width, height: read.image.height },
+      read: read.read,
+      candidates,
+      confident,
+      status: 'pending',
+      failureReason: null,
+    }
+  }
+  catch (error) {
+    return failedDraft(round(quad), error)
+  }
+}
+
+/** A photo that is itself one card (a scan, a tight crop): its corners. */
+function wholeImageQuad(width: number, height: number): Quad | null {
+  const aspect = Math.min(width, height) / Math.max(width, height)
+  if (Math.abs(aspect - CARD_ASPECT) > 0.06) return null
+  const q: Quad = [[0, 0], [width, 0], [width, height], [0, height]]
+  return width > height ? [q[1], q[2], q[3], q[0]] as Quad : q
+}
+
+/**
+ * Photo bytes in, drafts out; no request state, so it can run in a queue worker. Every card found
+ * is one draft; a photo without a whole card is read as it is (one draft per collector number,
+ * or one empty draft). Throws InvalidImageError for bytes that are not a usable image.
+ */
+export async function analyzePhoto(bytes: Buffer, options: AnalyzeOptions): Promise<PhotoAnalysis> {
+  const timings: Record<string, number> = {}
+  const started = performance.now()
+  let mark = started
+  const lap = (name: string) => {
+    const now = performance.now()
+    timings[name] = Math.round(now - mark)
+    mark = now
+  }
+
+  const photo = await decodePhoto(bytes, options.maxPixels)
+  lap('decode')
+  const detected = detectCards(photo.small.rgb, photo.small.width, photo.small.height)
+  lap('detect')
+
+  let drafts: DraftResult[]
+  const quads = detected.map(d => toFullResolution(d.quad, photo.small.scale))
+  if (quads.length === 0) {
+    const whole = wholeImageQuad(photo.width, photo.height)
+    if (whole) quads.push(whole)
+  }
+  if (quads.length > 0) {
+    drafts = await Promise.all(quads.map(q => analyzeCard(photo, q, options)))
+  }
+  else {
+    drafts = await readWholePhoto(photo, options)
+  }
+  lap('read')
+  timings.total = Math.round(performance.now() - started)
+  return { width: photo.width, height: photo.height, drafts, timings }
+}
+
+async function readWholePhoto(photo: DecodedPhoto, options: AnalyzeOptions): Promise<DraftResult[]> {
+  const image: RgbImage = { rgb: photo.rgb, width: photo.width, height: photo.height }
+  try {
+    const { found, text } = await readPhotoNumbers(image, options.ocr, options.index.setCodes)
+    if (found.length === 0) {
+      return [{ quad: null, crop: null, read: { ...EMPTY_READ, raw: { photo: text } }, candidates: [], confident: false, status: 'pending', failureReason: null }]
+    }
+    return found.map((f) => {
+      const reading: CardReading = { names: [], numbers: [f.number], setCode: f.setCode, hp: null, lang: f.lang }
+      const { candidates, confident } = rankDraft(options, reading)
+      const read: ReadText = {
+        name: null,
+        hp: null,
+        number: f.number.number,
+        printedTotal: f.number.printedTotal,
+        setCode: f.setCode,
+        lang: f.lang,
+        raw: { photo: f.line },
+      }
+      return { quad: null, crop: null, read, candidates, confident, status: 'pending' as const, failureReason: null }
+    })
+  }
+  catch (error) {
+    return [failedDraft(null, error)]
+  }
+}
+
+export type { Point }

@@ -1,0 +1,168 @@
+import type { Kysely } from 'kysely'
+import { ratio } from 'fuzzball'
+import type { CatalogFile } from '../catalog/source'
+import { foldText, numberOf } from '../catalog/source'
+import type { Database } from '../database/schema'
+import { numberKey } from './parse'
+
+/** One printing of the catalogue, with what recognition compares against. */
+export interface CatalogEntry {
+  id: string
+  setId: string
+  localId: string
+  number: number | null
+  names: Record<string, string>
+  hp: number | null
+  category: string
+  setName: Record<string, string>
+  setCode: string | null
+  printedTotal: number | null
+  releaseDate: string | null
+}
+
+function cleanNames(names: Partial<Record<string, string>> | null | undefined): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [lang, name] of Object.entries(names ?? {})) if (name) out[lang] = name
+  return out
+}
+
+export function catalogEntriesFromFile(file: CatalogFile): CatalogEntry[] {
+  const sets = new Map(file.sets.map(s => [s.id, s]))
+  return file.cards.map((card) => {
+    const set = sets.get(card.setId)
+    return {
+      id: card.id,
+      setId: card.setId,
+      localId: card.localId,
+      number: numberOf(card.localId),
+      names: cleanNames(card.name),
+      hp: card.hp ?? null,
+      category: card.category,
+      setName: cleanNames(set?.name),
+      setCode: set?.abbreviation ?? null,
+      printedTotal: set?.official ?? null,
+      releaseDate: set?.releaseDate ?? null,
+    }
+  })
+}
+
+export async function catalogEntriesFromDb(db: Kysely<Database>): Promise<CatalogEntry[]> {
+  const rows = await db.selectFrom('cards')
+    .innerJoin('sets', 'sets.id', 'cards.set_id')
+    .select([
+      'cards.id', 'cards.set_id', 'cards.local_id', 'cards.number', 'cards.name', 'cards.hp', 'cards.category',
+      'sets.name as set_name', 'sets.code', 'sets.printed_total', 'sets.release_date',
+    ])
+    .execute()
+  // JSON columns come back parsed from pg and PGlite alike; strings are tolerated for safety.
+  const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, string>
+  return rows.map(r => ({
+    id: r.id,
+    setId: r.set_id,
+    localId: r.local_id,
+    number: r.number,
+    names: cleanNames(json(r.name)),
+    hp: r.hp,
+    category: r.category,
+    setName: cleanNames(json(r.set_name)),
+    setCode: r.code,
+    printedTotal: r.printed_total,
+    releaseDate: r.release_date,
+  }))
+}
+
+/** Folds a name for fuzzy comparison: lower case, no diacritics, letters and digits only. */
+export function foldName(text: string): string {
+  return foldText(text).replace(/[^a-z0-9]+/g, ' ').trim()
+}
+
+export interface CatalogIndex {
+  entries: CatalogEntry[]
+  byId: Map<string, CatalogEntry>
+  /** `numberKey(localId)` → printings with that number. */
+  byNumber: Map<string, CatalogEntry[]>
+  /** Printed total → printings of sets with that total. */
+  byTotal: Map<number, CatalogEntry[]>
+  /** Printed set codes (`PAL`, the `ASR` of `ASR:TG`). */
+  setCodes: Set<string>
+  /** Distinct folded names of every language. */
+  names: string[]
+  /** Folded name → printings bearing it in some language. */
+  byName: Map<string, CatalogEntry[]>
+  /** Trigram → indexes into `names`, to shortlist names before `fuzzball.ratio`. */
+  trigrams: Map<string, number[]>
+  /** Folded names of each entry (all languages), by entry id. */
+  foldedNames: Map<string, string[]>
+}
+
+/** The printed set code of an entry's set (`ASR:TG` → `ASR`). */
+export function printedSetCode(entry: CatalogEntry): string | null {
+  return entry.setCode ? entry.setCode.split(':')[0]! : null
+}
+
+function trigramsOf(name: string): string[] {
+  const padded = `  ${name} `
+  const out = new Set<string>()
+  for (let i = 0; i + 3 <= padded.length; i++) out.add(padded.slice(i, i + 3))
+  return [...out]
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
+  const list = map.get(key)
+  if (list) list.push(value)
+  else map.set(key, [value])
+}
+
+export function buildCatalogIndex(entries: CatalogEntry[]): CatalogIndex {
+  const byId = new Map<string, CatalogEntry>()
+  const byNumber = new Map<string, CatalogEntry[]>()
+  const byTotal = new Map<number, CatalogEntry[]>()
+  const byName = new Map<string, CatalogEntry[]>()
+  const foldedNames = new Map<string, string[]>()
+  const setCodes = new Set<string>()
+  for (const entry of entries) {
+    byId.set(entry.id, entry)
+    push(byNumber, numberKey(entry.localId), entry)
+    if (entry.printedTotal) push(byTotal, entry.printedTotal, entry)
+    const code = printedSetCode(entry)
+    if (code && /^[A-Z]{3}$/.test(code)) setCodes.add(code)
+    const folded = [...new Set(Object.values(entry.names).map(foldName).filter(Boolean))]
+    foldedNames.set(entry.id, folded)
+    for (const name of folded) push(byName, name, entry)
+  }
+  const names = [...byName.keys()]
+  const trigrams = new Map<string, number[]>()
+  names.forEach((name, i) => {
+    for (const t of trigramsOf(name)) push(trigrams, t, i)
+  })
+  return { entries, byId, byNumber, byTotal, setCodes, names, byName, trigrams, foldedNames }
+}
+
+export interface NameMatch {
+  name: string
+  /** fuzzball ratio / 100. */
+  similarity: number
+}
+
+/** Similarity in [0, 1] of two folded names. */
+export function nameSimilarity(a: string, b: string): number {
+  if (!a || !b) return 0
+  return ratio(a, b, { full_process: false }) / 100
+}
+
+/**
+ * The catalogue names closest to a folded query: a trigram shortlist, then `fuzzball.ratio`.
+ * Names of every language are in the choices (a French card reads `Dracaufeu`).
+ */
+export function searchNames(index: CatalogIndex, query: string, limit = 8, shortlist = 150): NameMatch[] {
+  if (query.length < 3) return []
+  const counts = new Map<number, number>()
+  for (const t of trigramsOf(query)) {
+    for (const i of index.trigrams.get(t) ?? []) counts.set(i, (counts.get(i) ?? 0) + 1)
+  }
+  const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, shortlist)
+  return ranked
+    .map(([i]) => ({ name: index.names[i]!, similarity: nameSimilarity(query, index.names[i]!) }))
+    .sort((a, b) => b.similarity - a.similarity)
+    .slice(0, limit)
+}

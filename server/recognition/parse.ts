@@ -1,0 +1,158 @@
+/**
+ * Parsers for what OCR reads off a card: the collector number (`012/193`, `TG05/TG30`, `SV049`,
+ * `BW92`, legacy `58/102`), the printed set code with its language tag (`PAL EN`, `TEF FR`) and
+ * the HP (`HP 150`, French `80 PV`). OCR confuses letters and digits (O/0, l/1, S/5, B/8), so the
+ * digit positions are repaired before matching — never the letter prefixes, where `S` or `B` are real.
+ */
+
+export interface CardNumber {
+  /** As printed, repaired: `012`, `TG05`, `SWSH050`. */
+  number: string
+  /** Letter prefix of the number (`TG`, `SWSH`, `` for plain numbers). */
+  prefix: string
+  /** Numeric value of the number, `012` → 12. */
+  value: number
+  /** The `/193` part, when printed. */
+  printedTotal: number | null
+  /** Letter prefix of the total (`TG30` → `TG`). */
+  totalPrefix: string
+  /** Where it was found in the text, for callers grouping readings per line. */
+  index: number
+}
+
+const DIGIT_LIKE: Record<string, string> = {
+  O: '0', o: '0', D: '0', Q: '0', U: '0', '°': '0',
+  I: '1', l: '1', i: '1', '|': '1', '!': '1', ']': '1', '[': '1', J: '1',
+  S: '5', s: '5', $: '5',
+  B: '8', '&': '8',
+  Z: '2', z: '2',
+  G: '6', b: '6',
+  q: '9', g: '9',
+  A: '4', T: '7',
+}
+
+/** Repairs a token that must be digits; null when something is left that is no digit. */
+export function repairDigits(token: string): string | null {
+  let out = ''
+  for (const ch of token) {
+    if (ch >= '0' && ch <= '9') out += ch
+    else if (DIGIT_LIKE[ch]) out += DIGIT_LIKE[ch]
+    else return null
+  }
+  return out
+}
+
+/** Digit-like characters OCR produces (used inside the number patterns). */
+const D = '[0-9OoDQIl|!\\]SsBZzGbqg]'
+/** A separator between number and total: `/`, or what OCR makes of it. */
+const SLASH = '\\s?[/\\\\⁄∕]\\s?'
+const SUBSET_PREFIX = 'TG|GG|SV|RC|SL|SH|H'
+
+const SLASH_NUMBER = new RegExp(
+  `(?<![0-9A-Za-z])(${SUBSET_PREFIX})?(${D}{1,3})${SLASH}(${SUBSET_PREFIX})?(${D}{1,3})(?![0-9])`,
+  'g',
+)
+/** Promo and gallery numbers printed without a total: `SWSH050`, `SV049`, `BW92`, `XY123`, `SM60`. */
+const PROMO_NUMBER = /(?<![A-Za-z0-9])(SWSH|HGSS|SVP|SV|SM|XY|BW|DP|MEP)\s?([0-9OoIl]{2,3})(?![0-9/])/g
+
+function toCardNumber(prefix: string, rawNumber: string, total: number | null, totalPrefix: string, index: number): CardNumber | null {
+  const digits = repairDigits(rawNumber)
+  if (!digits) return null
+  const value = Number.parseInt(digits, 10)
+  if (!Number.isFinite(value)) return null
+  return { number: `${prefix}${digits}`, prefix, value, printedTotal: total, totalPrefix, index }
+}
+
+/**
+ * Every collector number in a piece of OCR text, most specific first (with a total before
+ * without). Totals of 0 or an implausible size are dropped.
+ */
+export function parseCardNumbers(text: string): CardNumber[] {
+  const found: CardNumber[] = []
+  const normalized = text.replace(/[‐‑–—]/g, '-')
+  for (const m of normalized.matchAll(SLASH_NUMBER)) {
+    const [, prefix = '', num, totalPrefix = '', totalRaw] = m
+    const totalDigits = repairDigits(totalRaw!)
+    if (!totalDigits) continue
+    // Pure letters read as digits (`Il/SO`) are noise, not a number.
+    if (!/[0-9]/.test(num!) && !/[0-9]/.test(totalRaw!)) continue
+    const total = Number.parseInt(totalDigits, 10)
+    if (!(total > 0 && total <= 400)) continue
+    const parsed = toCardNumber(prefix, num!, total, totalPrefix, m.index!)
+    if (parsed && parsed.value > 0 && parsed.value <= 500) found.push(parsed)
+  }
+  for (const m of normalized.matchAll(PROMO_NUMBER)) {
+    const parsed = toCardNumber(m[1]!, m[2]!, null, '', m.index!)
+    if (parsed && parsed.value > 0 && !found.some(f => Math.abs(f.index - parsed.index) < 3)) found.push(parsed)
+  }
+  return found
+}
+
+/** The first (most specific) collector number in the text, or null. */
+export function parseCardNumber(text: string): CardNumber | null {
+  const all = parseCardNumbers(text)
+  return all.find(n => n.printedTotal !== null) ?? all[0] ?? null
+}
+
+export interface SetCodeReading {
+  code: string
+  lang: string | null
+}
+
+const LANG_TAGS = ['EN', 'FR', 'DE', 'IT', 'ES', 'PT']
+const SET_CODE = /(?<![A-Za-z])([A-Z0-9]{3})\s?(EN|FR|DE|IT|ES|PT|EM|FN|FP|DF)(?![A-Za-z])/g
+/** OCR misreadings of the language tag that are unambiguous. */
+const LANG_FIX: Record<string, string> = { EM: 'EN', FN: 'EN', FP: 'FR', DF: 'DE' }
+
+/**
+ * The printed set code and language tag (`PAL EN`, `TEF FR`). With `knownCodes`, only codes the
+ * catalogue has are accepted (with O/0 and I/1 repaired, since codes are letters).
+ */
+export function parseSetCode(text: string, knownCodes?: ReadonlySet<string>): SetCodeReading | null {
+  for (const m of text.matchAll(SET_CODE)) {
+    const code = m[1]!.replace(/0/g, 'O').replace(/1/g, 'I').replace(/5/g, 'S').replace(/8/g, 'B')
+    if (!/^[A-Z]{3}$/.test(code)) continue
+    if (knownCodes && !knownCodes.has(code)) continue
+    const tag = LANG_FIX[m[2]!] ?? m[2]!
+    return { code, lang: LANG_TAGS.includes(tag) ? tag.toLowerCase() : null }
+  }
+  return null
+}
+
+export interface HpReading {
+  hp: number
+  /** `PV` is French, `KP` German, `PS` Italian/Spanish/Portuguese; `HP` English. */
+  lang: string | null
+}
+
+const HP_LANG: Record<string, string> = { HP: 'en', PV: 'fr', KP: 'de', PS: 'it' }
+const HP_BEFORE = /(?<![A-Za-z])(HP|PV|KP|PS|H P|P V)\s?([0-9OoIlS]{2,3})(?![0-9])/g
+const HP_AFTER = /(?<![0-9])([0-9OoIlS]{2,3})\s?(HP|PV|KP|PS)(?![A-Za-z])/g
+
+function plausibleHp(raw: string): number | null {
+  const digits = repairDigits(raw)
+  if (!digits) return null
+  const hp = Number.parseInt(digits, 10)
+  // Every printed HP is a multiple of 10 between 10 and 400.
+  return hp >= 10 && hp <= 400 && hp % 10 === 0 ? hp : null
+}
+
+/** The HP in the name band: `HP 150`, `HP150`, `80 PV`, `PV 80`. */
+export function parseHp(text: string): HpReading | null {
+  for (const m of text.matchAll(HP_BEFORE)) {
+    const hp = plausibleHp(m[2]!)
+    if (hp) return { hp, lang: HP_LANG[m[1]!.replace(' ', '')] ?? null }
+  }
+  for (const m of text.matchAll(HP_AFTER)) {
+    const hp = plausibleHp(m[1]!)
+    if (hp) return { hp, lang: HP_LANG[m[2]!] ?? null }
+  }
+  return null
+}
+
+/** Normalised key of a collector number for look-ups: `012` → `12`, `TG05` → `TG5`, `swsh050` → `SWSH50`. */
+export function numberKey(localId: string): string {
+  const m = localId.toUpperCase().match(/^([A-Z]*)0*(\d+)([A-Z]?)$/)
+  if (!m) return localId.toUpperCase()
+  return `${m[1]}${m[2]}${m[3]}`
+}

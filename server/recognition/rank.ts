@@ -1,0 +1,187 @@
+import { type CatalogEntry, type CatalogIndex, foldName, nameSimilarity, printedSetCode, searchNames } from './catalog-index'
+import { type CardNumber, numberKey } from './parse'
+import type { Candidate } from './types'
+
+/** Everything the reader got from one card, in the form the ranking needs. */
+export interface CardReading {
+  /** Folded strings that may be the name (runs of OCR words), best guess first. */
+  names: string[]
+  numbers: CardNumber[]
+  setCode: string | null
+  hp: number | null
+  lang: string | null
+}
+
+/**
+ * Weights of the evidence. The number with the set's printed total is the key (it narrows the
+ * catalogue to one or two printings); the name confirms it; set code and HP settle the rest.
+ * A name alone can reach at most NAME + HP = 0.40, far under any sensible threshold: many
+ * printings share a name, so a name is never enough to be sure.
+ */
+const W = {
+  numberAndTotal: 0.55,
+  numberWithPrefix: 0.5,
+  numberNoTotal: 0.3,
+  numberTotalMismatch: 0.15,
+  nearNumberAndTotal: 0.25,
+  totalOnly: 0.08,
+  name: 0.35,
+  setCode: 0.1,
+  setCodeMismatch: -0.15,
+  hp: 0.05,
+  hpMismatch: -0.1,
+}
+/** The runner-up must trail by this much for a draft to be confident. */
+export const CONFIDENCE_MARGIN = 0.1
+
+/** Promo prefixes that name the set by themselves (`SWSH050`, `BW92`). */
+const SET_NAMING_PREFIXES = new Set(['SWSH', 'HGSS', 'SVP', 'SM', 'XY', 'BW', 'DP', 'MEP', 'TG', 'GG', 'SV', 'RC', 'SL'])
+
+function nameComponent(similarity: number): number {
+  // 0.5 is what unrelated short names reach; 0.95 is a clean read.
+  return W.name * Math.min(1, Math.max(0, (similarity - 0.5) / 0.45))
+}
+
+/** Same length, one character different: an OCR slip in one digit. */
+function oneDigitOff(a: string, b: string): boolean {
+  if (a.length !== b.length || a === b) return false
+  let diff = 0
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) diff++
+  return diff === 1
+}
+
+interface NumberEvidence { weight: number, reason: string | null }
+
+function numberEvidence(entry: CatalogEntry, numbers: CardNumber[]): NumberEvidence {
+  let best: NumberEvidence = { weight: 0, reason: null }
+  const entryKey = numberKey(entry.localId)
+  const entryDigits = entry.localId.replace(/^[A-Za-z]+/, '').replace(/^0+(?=\d)/, '')
+  for (const n of numbers) {
+    const key = numberKey(n.number)
+    const totalMatches = n.printedTotal !== null && entry.printedTotal === n.printedTotal
+    const shown = n.printedTotal !== null ? `${n.number}/${n.totalPrefix}${n.printedTotal}` : n.number
+    let e: NumberEvidence = { weight: 0, reason: null }
+    if (key === entryKey) {
+      if (totalMatches) e = { weight: W.numberAndTotal, reason: `number ${shown}` }
+      else if (n.prefix && SET_NAMING_PREFIXES.has(n.prefix)) e = { weight: W.numberWithPrefix, reason: `number ${shown}` }
+      else if (n.printedTotal === null) e = { weight: W.numberNoTotal, reason: `number ${n.number} (no total read)` }
+      else e = { weight: W.numberTotalMismatch, reason: `number ${n.number}, total differs` }
+    }
+    else if (n.prefix && String(n.value) === entryKey && totalMatches) {
+      // A stray letter glued to the number (`H010/167` from the regulation mark).
+      e = { weight: W.numberAndTotal - 0.05, reason: `number ${n.value}/${n.printedTotal}` }
+    }
+    else if (totalMatches && oneDigitOff(String(n.value), entryDigits)) {
+      e = { weight: W.nearNumberAndTotal, reason: `number ${shown} ≈ ${entry.localId}` }
+    }
+    else if (totalMatches) {
+      e = { weight: W.totalOnly, reason: `printed total ${n.printedTotal}` }
+    }
+    if (e.weight > best.weight) best = e
+  }
+  return best
+}
+
+function bestNameSimilarity(index: CatalogIndex, entry: CatalogEntry, queries: string[]): { similarity: number, name: string | null } {
+  let best = { similarity: 0, name: null as string | null }
+  const names = index.foldedNames.get(entry.id) ?? []
+  for (const q of queries) {
+    for (const n of names) {
+      const s = nameSimilarity(q, n)
+      if (s > best.similarity) best = { similarity: s, name: n }
+    }
+  }
+  return best
+}
+
+function displayName(entry: CatalogEntry, lang: string | null): string {
+  return (lang && entry.names[lang]) || entry.names.en || Object.values(entry.names)[0] || entry.id
+}
+
+function displaySetName(entry: CatalogEntry, lang: string | null): string {
+  return (lang && entry.setName[lang]) || entry.setName.en || Object.values(entry.setName)[0] || entry.setId
+}
+
+/**
+ * Ranks catalogue printings against what was read: number + printed total narrow the set, the set
+ * code confirms, the name (every language) by `fuzzball.ratio`, HP breaks ties. Scores in [0, 1].
+ */
+export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCandidates = 5): Candidate[] {
+  const pool = new Map<string, CatalogEntry>()
+  const add = (list: CatalogEntry[] | undefined) => list?.forEach(e => pool.set(e.id, e))
+  for (const n of reading.numbers) {
+    add(index.byNumber.get(numberKey(n.number)))
+    if (n.prefix) add(index.byNumber.get(String(n.value)))
+    if (n.printedTotal) {
+      // Near misses (one digit misread) within the sets of that printed total.
+      const digits = String(n.value)
+      add(index.byTotal.get(n.printedTotal)?.filter(e => oneDigitOff(digits, e.localId.replace(/^0+(?=\d)/, ''))))
+    }
+  }
+  const queries = reading.names.map(foldName).filter(q => q.length >= 3)
+  for (const q of queries) {
+    for (const match of searchNames(index, q, 4)) {
+      if (match.similarity >= 0.6) add(index.byName.get(match.name))
+    }
+  }
+  if (pool.size === 0) return []
+
+  const readCode = reading.setCode
+  const scored = [...pool.values()].map((entry) => {
+    const reasons: string[] = []
+    let score = 0
+    const num = numberEvidence(entry, reading.numbers)
+    score += num.weight
+    if (num.reason) reasons.push(num.reason)
+    const name = bestNameSimilarity(index, entry, queries)
+    const nameWeight = nameComponent(name.similarity)
+    score += nameWeight
+    if (nameWeight > 0) reasons.push(`name ${Math.round(name.similarity * 100)}%`)
+    const entryCode = printedSetCode(entry)
+    if (readCode && entryCode) {
+      if (readCode === entryCode) {
+        score += W.setCode
+        reasons.push(`set code ${readCode}`)
+      }
+      else {
+        score += W.setCodeMismatch
+      }
+    }
+    if (reading.hp !== null && entry.hp !== null) {
+      if (reading.hp === entry.hp) {
+        score += W.hp
+        reasons.push(`HP ${entry.hp}`)
+      }
+      else {
+        score += W.hpMismatch
+      }
+    }
+    score = Math.min(1, Math.max(0, score))
+    return { entry, score, hpMatch: reading.hp !== null && reading.hp === entry.hp, reasons }
+  })
+  scored.sort((a, b) =>
+    b.score - a.score
+    || Number(b.hpMatch) - Number(a.hpMatch)
+    || (b.entry.releaseDate ?? '').localeCompare(a.entry.releaseDate ?? '')
+    || a.entry.id.localeCompare(b.entry.id))
+
+  return scored.slice(0, Math.max(1, maxCandidates)).map(({ entry, score, reasons }) => ({
+    cardId: entry.id,
+    name: displayName(entry, reading.lang),
+    setId: entry.setId,
+    setName: displaySetName(entry, reading.lang),
+    number: entry.printedTotal ? `${entry.localId}/${entry.printedTotal}` : entry.localId,
+    score: Math.round(score * 1000) / 1000,
+    reasons,
+  }))
+}
+
+/**
+ * Confident = the first candidate reaches the threshold AND beats the runner-up by a clear margin
+ * (two printings that only the name tells apart are never confident).
+ */
+export function isConfident(candidates: Candidate[], threshold: number): boolean {
+  const [first, second] = candidates
+  if (!first || first.score < threshold) return false
+  return !second || first.score - second.score >= CONFIDENCE_MARGIN
+}

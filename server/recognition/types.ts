@@ -1,0 +1,50 @@
+/** What was read off one card (the API's `read`). */
+export interface ReadText {
+  name: string | null
+  hp: number | null
+  number: string | null
+  printedTotal: number | null
+  setCode: string | null
+  lang: string | null
+  /** Raw OCR text per band (`name`, `bottom`, `photo`), for review and debugging. */
+  raw: Record<string, string>
+}
+
+export interface Candidate {
+  cardId: string
+  name: string
+  setId: string
+  setName: string
+  number: string
+  /** In [0, 1]; calibrated so that the confidence threshold means "safe to accept". */
+  score: number
+  reasons: string[]
+}
+
+export interface DraftResult {
+  /** Card corners in the (EXIF-rotated) photo, clockwise from the card's own top-left; null when no card outline was found. */
+  quad: [number, number][] | null
+  crop: { bytes: Buffer, contentType: 'image/jpeg', width: number, height: number } | null
+  read: ReadText
+  candidates: Candidate[]
+  confident: boolean
+  status: 'pending' | 'failed'
+  failureReason: string | null
+}
+
+export interface PhotoAnalysis {
+  /** Size of the photo after EXIF orientation. */
+  width: number
+  height: number
+  drafts: DraftResult[]
+  /** Milliseconds per stage (`decode`, `detect`, `read`, `rank`, `total`). */
+  timings: Record<string, number>
+}
+
+/** Bytes that cannot be analysed: not an image (415), too many pixels (413), corrupt (422). */
+export class InvalidImageError extends Error {
+  constructor(message: string, public statusCode: 415 | 413 | 422) {
+    super(message)
+    this.name = 'InvalidImageError'
+  }
+}
