@@ -3,7 +3,7 @@ import { type Kysely, sql } from 'kysely'
 import type { BatchDto, BatchListDto, BatchListQuery, BatchStatus, DraftCounts, DraftRead } from '../../shared/schemas/imports'
 import type { Database } from '../database/schema'
 import type { ImageStore } from '../storage/image-store'
-import { DRAFT_COLUMNS, toDraftDto, toImageDto } from './dto'
+import { DRAFT_COLUMNS, iso, toDraftDto, toImageDto } from './dto'
 import { ImportError, notFound, STORE_UNAVAILABLE_MESSAGE } from './errors'
 import type { UploadedPhoto } from './upload'
 
@@ -114,7 +114,7 @@ export async function createBatch(deps: CreateBatchDeps, userId: string, photos:
 
   try {
     await deps.db.transaction().execute(async (trx) => {
-      await trx.insertInto('import_batches').values({ id: batchId, user_id: userId, status, created_at: now, updated_at: now }).execute()
+      await trx.insertInto('import_batches').values({ id: batchId, user_id: userId, status }).execute()
       await trx.insertInto('import_images').values(photos.map((photo, i) => {
         const outcome = outcomes[i]!
         return {
@@ -130,7 +130,6 @@ export async function createBatch(deps: CreateBatchDeps, userId: string, photos:
           status: outcome.ok ? 'analyzed' as const : 'failed' as const,
           failure_reason: outcome.ok ? null : outcome.reason,
           expires_at: expiresAt,
-          created_at: now,
         }
       })).execute()
 
@@ -150,8 +149,6 @@ export async function createBatch(deps: CreateBatchDeps, userId: string, photos:
           confident: d.confident,
           status: d.status,
           failure_reason: d.failureReason,
-          created_at: now,
-          updated_at: now,
         }).execute()
       }
     })
@@ -195,7 +192,7 @@ export async function getBatch(db: Kysely<Database>, userId: string, batchId: st
   return {
     id: batch.id,
     status: batch.status,
-    createdAt: new Date(batch.created_at).toISOString(),
+    createdAt: iso(batch.created_at),
     images: images.map(toImageDto),
     drafts: drafts.map(toDraftDto),
   }
@@ -240,7 +237,7 @@ export async function listBatches(db: Kysely<Database>, userId: string, query: B
         failed: r.failed ?? 0,
         total: r.total ?? 0,
       }
-      return { id: r.id, status: r.status, createdAt: new Date(r.created_at).toISOString(), imageCount: r.image_count ?? 0, drafts }
+      return { id: r.id, status: r.status, createdAt: iso(r.created_at), imageCount: r.image_count ?? 0, drafts }
     }),
     page: query.page,
     pageSize: query.pageSize,

@@ -34,7 +34,8 @@ export type DraftRow = Pick<Selectable<CardDraftsTable>,
 
 export type ImageRow = Selectable<ImportImagesTable>
 
-const iso = (value: Date | string) => new Date(value).toISOString()
+// Timestamps come back as Date from pg (typed loosely by the schema's nested ColumnType).
+export const iso = (value: unknown) => new Date(value as Date | string).toISOString()
 
 // JSON columns come back parsed from Postgres and PGlite alike; accept a string too (other drivers).
 function json<T>(value: unknown, fallback: T): T {

@@ -47,7 +47,7 @@ export async function readUploadParts(event: H3Event, limits: UploadLimits): Pro
   let form: FormData
   try {
     // The platform's multipart parser (undici), over bytes already bounded above.
-    form = await new Response(body, { headers: { 'content-type': contentType } }).formData()
+    form = await new Response(body as Uint8Array<ArrayBuffer>, { headers: { 'content-type': contentType } }).formData()
   }
   catch {
     throw new ImportError(400, 'The upload could not be read as multipart/form-data')

@@ -15,7 +15,7 @@ const row = (over: Partial<DraftRow> = {}): DraftRow => ({
   selected_card_id: null,
   user_card_id: null,
   selection: null,
-  created_at: new Date('2026-01-02T03:04:05Z'),
+  created_at: new Date('2026-01-02T03:04:05Z') as never,
   has_crop: true,
   ...over,
 })
@@ -51,7 +51,7 @@ describe('toUserCardDto', () => {
     const dto = toUserCardDto({
       id: 'u1', user_id: 'x', card_id: 'sv01-025', quantity: 2, condition: 'NM', language: 'en', finish: 'normal',
       grader: null, grade: null, cert_number: null, location: null, notes: null, price_paid: '1.50', acquired_at: null,
-      source_draft_id: 'd1', created_at: new Date('2026-01-01T00:00:00Z'), updated_at: new Date('2026-01-01T00:00:00Z'),
+      source_draft_id: 'd1', created_at: new Date('2026-01-01T00:00:00Z') as never, updated_at: new Date('2026-01-01T00:00:00Z') as never,
     })
     expect(dto).toMatchObject({ cardId: 'sv01-025', quantity: 2, pricePaid: 1.5, sourceDraftId: 'd1', createdAt: '2026-01-01T00:00:00.000Z' })
     expect(dto).not.toHaveProperty('user_id')

@@ -22,7 +22,7 @@ export default defineEventHandler(async (event) => {
     const photo = await readPhoto({ db: await useDb(), store: useImageStore(), ttlSeconds: config.imageTtlSeconds }, user.id, id)
     setResponseHeaders(event, {
       'content-type': photo.contentType,
-      'content-length': String(photo.bytes.length),
+      'content-length': photo.bytes.length,
       'cache-control': 'private, max-age=60',
       'x-content-type-options': 'nosniff',
     })

@@ -16,7 +16,7 @@ export default defineEventHandler(async (event) => {
     const crop = await getDraftCrop(await useDb(), user.id, id)
     setResponseHeaders(event, {
       'content-type': crop.contentType,
-      'content-length': String(crop.bytes.length),
+      'content-length': crop.bytes.length,
       // A draft's crop never changes.
       'cache-control': 'private, max-age=86400, immutable',
       'x-content-type-options': 'nosniff',
