@@ -45,7 +45,7 @@ function orientedQuad(q: Quad, turned: boolean): Quad {
 async function analyzeCard(photo: DecodedPhoto, quad: Quad, options: AnalyzeOptions): Promise<DraftResult> {
   try {
     const card = await warpCard(photo, quad)
-    const read = await readCardText(card, options.ocr, options.index.setCodes)
+    const read = await readCardText(card, options.ocr, options.index)
     const { candidates, confident } = rankDraft(options, read.reading)
     const bytes = await cropJpeg(read.image)
     return {
@@ -111,12 +111,12 @@ export async function analyzePhoto(bytes: Buffer, options: AnalyzeOptions): Prom
 async function readWholePhoto(photo: DecodedPhoto, options: AnalyzeOptions): Promise<DraftResult[]> {
   const image: RgbImage = { rgb: photo.rgb, width: photo.width, height: photo.height }
   try {
-    const { found, text } = await readPhotoNumbers(image, options.ocr, options.index.setCodes)
+    const { found, text } = await readPhotoNumbers(image, options.ocr, options.index)
     if (found.length === 0) {
       return [{ quad: null, crop: null, read: { ...EMPTY_READ, raw: { photo: text } }, candidates: [], confident: false, status: 'pending', failureReason: null }]
     }
     return found.map((f) => {
-      const reading: CardReading = { names: [], numbers: [f.number], setCode: f.setCode, hp: null, lang: f.lang }
+      const reading: CardReading = { names: [], numbers: f.alternatives, setCode: f.setCode, hp: null, lang: f.lang, numberSide: null }
       const { candidates, confident } = rankDraft(options, reading)
       const read: ReadText = {
         name: null,

@@ -83,6 +83,8 @@ export interface CatalogIndex {
   byNumber: Map<string, CatalogEntry[]>
   /** Printed total → printings of sets with that total. */
   byTotal: Map<number, CatalogEntry[]>
+  /** Every printed total of the catalogue (to repair damaged number readings). */
+  totals: Set<number>
   /** Printed set codes (`PAL`, the `ASR` of `ASR:TG`). */
   setCodes: Set<string>
   /** Distinct folded names of every language. */
@@ -135,7 +137,7 @@ export function buildCatalogIndex(entries: CatalogEntry[]): CatalogIndex {
   names.forEach((name, i) => {
     for (const t of trigramsOf(name)) push(trigrams, t, i)
   })
-  return { entries, byId, byNumber, byTotal, setCodes, names, byName, trigrams, foldedNames }
+  return { entries, byId, byNumber, byTotal, totals: new Set(byTotal.keys()), setCodes, names, byName, trigrams, foldedNames }
 }
 
 export interface NameMatch {

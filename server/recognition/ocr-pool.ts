@@ -164,7 +164,7 @@ export function createOcrPool(options: { size: number }): OcrPool {
     const worker = await slot.worker
     const params = `${job.psm}|${job.whitelist ?? ''}`
     if (slot.params !== params) {
-      await worker.setParameters({ tessedit_pageseg_mode: job.psm, tessedit_char_whitelist: job.whitelist ?? '', user_defined_dpi: '300' })
+      await worker.setParameters({ tessedit_pageseg_mode: job.psm, tessedit_char_whitelist: job.whitelist ?? '', user_defined_dpi: '300', debug_file: '/dev/null' })
       slot.params = params
     }
     const { data } = await worker.recognize(job.image, {}, { text: true, blocks: !!job.words })

@@ -18,6 +18,8 @@ export interface CardNumber {
   totalPrefix: string
   /** Where it was found in the text, for callers grouping readings per line. */
   index: number
+  /** A repaired reading of damaged text (lost slash, padded total): weaker evidence. */
+  loose?: boolean
 }
 
 const DIGIT_LIKE: Record<string, string> = {
@@ -49,9 +51,12 @@ const SLASH = '\\s?[/\\\\⁄∕]\\s?'
 const SUBSET_PREFIX = 'TG|GG|SV|RC|SL|SH|H'
 
 const SLASH_NUMBER = new RegExp(
-  `(?<![0-9A-Za-z])(${SUBSET_PREFIX})?(${D}{1,3})${SLASH}(${SUBSET_PREFIX})?(${D}{1,3})(?![0-9])`,
+  `(${SUBSET_PREFIX})?(${D}{1,4})${SLASH}(${SUBSET_PREFIX})?(${D}{1,4})`,
   'g',
 )
+/** A run of digits where the slash was lost (`104189` for `104/189`). */
+const GLUED_NUMBER = /(?<![0-9/])([0-9OoQ]?[0-9]{4,6})(?![0-9/])/g
+
 /** Promo and gallery numbers printed without a total: `SWSH050`, `SV049`, `BW92`, `XY123`, `SM60`. */
 const PROMO_NUMBER = /(?<![A-Za-z0-9])(SWSH|HGSS|SVP|SV|SM|XY|BW|DP|MEP)\s?([0-9OoIl]{2,3})(?![0-9/])/g
 
@@ -63,34 +68,73 @@ function toCardNumber(prefix: string, rawNumber: string, total: number | null, t
   return { number: `${prefix}${digits}`, prefix, value, printedTotal: total, totalPrefix, index }
 }
 
+/** Readings of a total OCR may have padded with the rarity mark (`1470` for `147 ●`). */
+function totalReadings(raw: string): number[] {
+  const digits = repairDigits(raw)
+  if (!digits) return []
+  const out: number[] = []
+  const addTotal = (d: string) => {
+    const n = Number.parseInt(d, 10)
+    if (n > 0 && n <= 400 && !out.includes(n)) out.push(n)
+  }
+  if (digits.length <= 3) addTotal(digits)
+  else {
+    addTotal(digits.slice(0, 3))
+    for (let i = 0; i < digits.length; i++) addTotal(digits.slice(0, i) + digits.slice(i + 1))
+  }
+  return out
+}
+
 /**
  * Every collector number in a piece of OCR text, most specific first (with a total before
- * without). Totals of 0 or an implausible size are dropped.
+ * without). Totals of 0 or an implausible size are dropped. With `knownTotals` (the catalogue's
+ * printed totals), damaged readings are also tried: a total padded by the rarity mark, a lost
+ * slash (`104189`); those come after the clean ones, marked `loose`.
  */
-export function parseCardNumbers(text: string): CardNumber[] {
+export function parseCardNumbers(text: string, knownTotals?: ReadonlySet<number>): CardNumber[] {
   const found: CardNumber[] = []
+  const loose: CardNumber[] = []
   const normalized = text.replace(/[‐‑–—]/g, '-')
+  const plausible = (total: number) => !knownTotals || knownTotals.has(total)
   for (const m of normalized.matchAll(SLASH_NUMBER)) {
-    const [, prefix = '', num, totalPrefix = '', totalRaw] = m
-    const totalDigits = repairDigits(totalRaw!)
-    if (!totalDigits) continue
+    const [, prefix = '', rawNum, totalPrefix = '', totalRaw] = m
     // Pure letters read as digits (`Il/SO`) are noise, not a number.
-    if (!/[0-9]/.test(num!) && !/[0-9]/.test(totalRaw!)) continue
-    const total = Number.parseInt(totalDigits, 10)
-    if (!(total > 0 && total <= 400)) continue
-    const parsed = toCardNumber(prefix, num!, total, totalPrefix, m.index!)
-    if (parsed && parsed.value > 0 && parsed.value <= 500) found.push(parsed)
+    if (!/[0-9]/.test(rawNum!) && !/[0-9]/.test(totalRaw!)) continue
+    // Junk glued before the number (`F1Q033`): the last three characters are the number.
+    const num = rawNum!.length > 3 ? rawNum!.slice(-3) : rawNum!
+    const totals = totalReadings(totalRaw!)
+    totals.forEach((total, i) => {
+      const parsed = toCardNumber(prefix, num, total, totalPrefix, m.index!)
+      if (!parsed || parsed.value <= 0 || parsed.value > 500) return
+      const clean = i === 0 && totalRaw!.length <= 3 && rawNum!.length <= 3
+      if (clean) found.push(parsed)
+      else if (plausible(total)) loose.push({ ...parsed, loose: true })
+    })
+  }
+  if (knownTotals) {
+    for (const m of normalized.matchAll(GLUED_NUMBER)) {
+      // A leading zero of a three-digit number (`0217203` for `0217/203`... `217/203`).
+      const digits = repairDigits(m[1]!)!.replace(/^0(?=\d{5,})/, '')
+      for (let cut = 1; cut < digits.length; cut++) {
+        const total = Number.parseInt(digits.slice(cut), 10)
+        const head = digits.slice(0, cut)
+        const value = Number.parseInt(head, 10)
+        if (digits.length - cut > 3 || head.length > 3 || !(value > 0) || !knownTotals.has(total)) continue
+        if (value > total * 1.6) continue
+        loose.push({ number: head, prefix: '', value, printedTotal: total, totalPrefix: '', index: m.index!, loose: true })
+      }
+    }
   }
   for (const m of normalized.matchAll(PROMO_NUMBER)) {
     const parsed = toCardNumber(m[1]!, m[2]!, null, '', m.index!)
     if (parsed && parsed.value > 0 && !found.some(f => Math.abs(f.index - parsed.index) < 3)) found.push(parsed)
   }
-  return found
+  return [...found, ...loose]
 }
 
 /** The first (most specific) collector number in the text, or null. */
-export function parseCardNumber(text: string): CardNumber | null {
-  const all = parseCardNumbers(text)
+export function parseCardNumber(text: string, knownTotals?: ReadonlySet<number>): CardNumber | null {
+  const all = parseCardNumbers(text, knownTotals)
   return all.find(n => n.printedTotal !== null) ?? all[0] ?? null
 }
 

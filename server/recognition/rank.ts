@@ -10,6 +10,8 @@ export interface CardReading {
   setCode: string | null
   hp: number | null
   lang: string | null
+  /** Where the number was printed: bottom-right is the layout of cards before 2011. */
+  numberSide?: 'left' | 'right' | null
 }
 
 /**
@@ -30,6 +32,7 @@ const W = {
   setCodeMismatch: -0.15,
   hp: 0.05,
   hpMismatch: -0.1,
+  layout: 0.03,
 }
 /** The runner-up must trail by this much for a draft to be confident. */
 export const CONFIDENCE_MARGIN = 0.1
@@ -77,6 +80,8 @@ function numberEvidence(entry: CatalogEntry, numbers: CardNumber[]): NumberEvide
     else if (totalMatches) {
       e = { weight: W.totalOnly, reason: `printed total ${n.printedTotal}` }
     }
+    // A repaired reading (lost slash, padded total) is a little less sure than a clean one.
+    if (n.loose && e.weight > 0) e = { weight: e.weight - 0.05, reason: `${e.reason} (repaired)` }
     if (e.weight > best.weight) best = e
   }
   return best
@@ -155,6 +160,11 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
       else {
         score += W.hpMismatch
       }
+    }
+    // Layout era: a tie-breaker between printings that share number and total.
+    if (reading.numberSide && num.weight > 0 && entry.releaseDate) {
+      const legacy = entry.releaseDate < '2011'
+      if ((reading.numberSide === 'right') === legacy) score += W.layout
     }
     score = Math.min(1, Math.max(0, score))
     return { entry, score, hpMatch: reading.hp !== null && reading.hp === entry.hp, reasons }

@@ -1,10 +1,16 @@
 import sharp from 'sharp'
 import { findTextLines, type TextLine } from './lines'
-import { type OcrPool, type OcrWord, PSM } from './ocr-pool'
+import { type OcrPool, PSM } from './ocr-pool'
 import { type CardNumber, parseCardNumbers, parseHp, parseSetCode } from './parse'
 import type { CardReading } from './rank'
 import type { ReadText } from './types'
 import { bandPng, type RgbImage, rotate180 } from './warp'
+
+/** What the catalogue prints, to validate readings: set codes and printed totals. */
+export interface KnownValues {
+  setCodes: ReadonlySet<string>
+  totals: ReadonlySet<number>
+}
 
 /** Words of the name band that are never (part of) a card name. */
 const NOT_NAME = new Set([
@@ -62,25 +68,48 @@ export interface BottomRead {
   numbers: CardNumber[]
   setCode: string | null
   lang: string | null
+  /** Where the number was printed: bottom-left (2011 on) or bottom-right (older cards). */
+  side: 'left' | 'right' | null
   text: string
 }
 
 /**
  * The bottom row: modern cards print `PAL EN 012/193` bottom-left, legacy ones `58/102`
- * bottom-right. Text lines are located, the ones at the left and right edges read one by one.
+ * bottom-right. Text lines are located and read one by one, the likeliest first (the lowest line
+ * touching each edge), stopping as soon as a number parses.
  */
-export async function readBottom(img: RgbImage, ocr: OcrPool, knownCodes: ReadonlySet<string>): Promise<BottomRead> {
+export async function readBottom(img: RgbImage, ocr: OcrPool, known: KnownValues): Promise<BottomRead> {
+  const W = img.width
   const lines = findTextLines(img, { x0: 0.02, y0: 0.86, x1: 0.98, y1: 0.99 }, { minHeight: 9, maxHeight: 42 })
     // Flavour text and the copyright line sit in the middle; the number hugs an edge.
-    .filter(l => l.x < img.width * 0.3 || l.x + l.width > img.width * 0.7)
-    .filter(l => l.width < img.width * 0.75)
-    .slice(-6)
-  const texts = await Promise.all(lines.map(async l =>
-    (await ocr.recognize({ image: await linePng(img, l), psm: PSM.SINGLE_LINE })).text.trim()))
-  const text = texts.filter(Boolean).join('\n')
-  const numbers = parseCardNumbers(text)
-  const code = parseSetCode(text, knownCodes)
-  return { numbers, setCode: code?.code ?? null, lang: code?.lang ?? null, text }
+    .filter(l => (l.x < W * 0.3 || l.x + l.width > W * 0.7) && l.width < W * 0.75)
+  const sideOf = (l: TextLine): 'left' | 'right' => (l.x < W * 0.3 ? 'left' : 'right')
+  const lowest = (side: 'left' | 'right') => lines.filter(l => sideOf(l) === side).sort((a, b) => b.y - a.y)
+  const left = lowest('left'), right = lowest('right')
+  const rounds: TextLine[][] = [
+    [left[0], right[0]].filter((l): l is TextLine => !!l),
+    [...left.slice(1, 3), ...right.slice(1, 3)],
+  ]
+  const texts: string[] = []
+  for (const round of rounds) {
+    if (round.length === 0) continue
+    const read = await Promise.all(round.map(async l =>
+      ({ line: l, text: (await ocr.recognize({ image: await linePng(img, l), psm: PSM.SINGLE_LINE })).text.trim() })))
+    let side: 'left' | 'right' | null = null
+    for (const r of read) {
+      if (!r.text) continue
+      texts.push(r.text)
+      if (!side && parseCardNumbers(r.text, known.totals).length > 0) side = sideOf(r.line)
+    }
+    if (side) {
+      const text = texts.join('\n')
+      const code = parseSetCode(text, known.setCodes)
+      return { numbers: parseCardNumbers(text, known.totals), setCode: code?.code ?? null, lang: code?.lang ?? null, side, text }
+    }
+  }
+  const text = texts.join('\n')
+  const code = parseSetCode(text, known.setCodes)
+  return { numbers: [], setCode: code?.code ?? null, lang: code?.lang ?? null, side: null, text }
 }
 
 export interface CardRead {
@@ -97,15 +126,15 @@ export interface CardRead {
  * turned by 180° (orientation is whatever makes the number readable); then the name band of the
  * chosen side.
  */
-export async function readCardText(card: RgbImage, ocr: OcrPool, knownCodes: ReadonlySet<string>): Promise<CardRead> {
+export async function readCardText(card: RgbImage, ocr: OcrPool, known: KnownValues): Promise<CardRead> {
   let image = card
   let turned = false
   const namePromise = readNameBand(card, ocr)
-  let bottom = await readBottom(card, ocr, knownCodes)
+  let bottom = await readBottom(card, ocr, known)
   let name = await namePromise
   if (bottom.numbers.length === 0) {
     const flipped = rotate180(card)
-    const [b2, n2] = await Promise.all([readBottom(flipped, ocr, knownCodes), readNameBand(flipped, ocr)])
+    const [b2, n2] = await Promise.all([readBottom(flipped, ocr, known), readNameBand(flipped, ocr)])
     const better = b2.numbers.length > 0 || (n2.confidence > name.confidence + 15 && n2.text.replace(/\W/g, '').length >= 4)
     if (better) {
       image = flipped
@@ -122,7 +151,7 @@ export async function readCardText(card: RgbImage, ocr: OcrPool, knownCodes: Rea
   return {
     image,
     turned,
-    reading: { names, numbers: bottom.numbers, setCode: bottom.setCode, hp, lang },
+    reading: { names, numbers: bottom.numbers, setCode: bottom.setCode, hp, lang, numberSide: bottom.side },
     read: {
       name: names[0] ?? null,
       hp,
@@ -143,6 +172,7 @@ async function readNameBand(img: RgbImage, ocr: OcrPool): Promise<{ text: string
 
 export interface PhotoNumber {
   number: CardNumber
+  alternatives: CardNumber[]
   setCode: string | null
   lang: string | null
   line: string
@@ -152,43 +182,39 @@ export interface PhotoNumber {
  * A photo with no whole card (a close-up of the bottom row, a fanned stack): sparse OCR over the
  * whole photo, words grouped into lines, and every distinct collector number found is one card.
  */
-export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, knownCodes: ReadonlySet<string>): Promise<{ found: PhotoNumber[], text: string }> {
-  const maxSide = 1800
-  const scale = Math.min(1, maxSide / Math.max(img.width, img.height))
-  const png = await sharp(img.rgb, { raw: { width: img.width, height: img.height, channels: 3 } })
-    .resize(Math.round(img.width * scale), Math.round(img.height * scale))
-    .greyscale()
-    .normalise()
-    .png({ compressionLevel: 1 })
-    .toBuffer()
-  const r = await ocr.recognize({ image: png, psm: PSM.SPARSE_TEXT, words: true })
-  const lines = groupWords(r.words)
+export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: KnownValues): Promise<{ found: PhotoNumber[], text: string }> {
+  // Work on a copy of at most 2000 px: close-up print is large, a fanned stack's is not tiny.
+  const scale = Math.min(1, 2000 / Math.max(img.width, img.height))
+  const small: RgbImage = scale === 1
+    ? img
+    : {
+        rgb: await sharp(img.rgb, { raw: { width: img.width, height: img.height, channels: 3 } })
+          .resize(Math.round(img.width * scale), Math.round(img.height * scale)).raw().toBuffer(),
+        width: Math.round(img.width * scale),
+        height: Math.round(img.height * scale),
+      }
+  const side = Math.max(small.width, small.height)
+  const lines = findTextLines(small, { x0: 0, y0: 0, x1: 1, y1: 1 }, { minHeight: Math.max(8, side * 0.006), maxHeight: side * 0.08 })
+    // A number line is short: number, code box, rarity; long lines are prose.
+    .filter(l => l.width <= l.height * 22)
+    .sort((a, b) => b.y - a.y)
+    .slice(0, 24)
+  const texts = await Promise.all(lines.map(async l =>
+    (await ocr.recognize({ image: await linePng(small, l), psm: PSM.SINGLE_LINE })).text.trim()))
   const found: PhotoNumber[] = []
   const seen = new Set<string>()
-  for (const line of lines) {
-    for (const number of parseCardNumbers(line)) {
-      const key = `${number.number}/${number.printedTotal ?? ''}`
-      if (seen.has(key)) continue
-      seen.add(key)
-      const code = parseSetCode(line, knownCodes)
-      found.push({ number, setCode: code?.code ?? null, lang: code?.lang ?? null, line })
-    }
+  // Top to bottom, as a person reads a stack.
+  const ordered = lines.map((l, i) => ({ l, text: texts[i]! })).sort((a, b) => a.l.y - b.l.y)
+  for (const { text: line } of ordered) {
+    const numbers = parseCardNumbers(line, known.totals)
+    const number = numbers.find(n => !n.loose) ?? numbers[0]
+    if (!number) continue
+    const key = `${number.number}/${number.printedTotal ?? ''}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    const code = parseSetCode(line, known.setCodes)
+    // The alternatives of a damaged reading go along, so the ranking can choose among them.
+    found.push({ number, alternatives: numbers, setCode: code?.code ?? null, lang: code?.lang ?? null, line })
   }
-  return { found, text: lines.join('\n') }
-}
-
-/** Words on one baseline (vertical overlap) become one line, left to right. */
-function groupWords(words: OcrWord[]): string[] {
-  const sorted = [...words].filter(w => w.text.trim()).sort((a, b) => a.bbox.y0 - b.bbox.y0)
-  const lines: OcrWord[][] = []
-  for (const w of sorted) {
-    const cy = (w.bbox.y0 + w.bbox.y1) / 2
-    const line = lines.find((l) => {
-      const ref = l[l.length - 1]!
-      return cy > ref.bbox.y0 && cy < ref.bbox.y1 && Math.abs(w.bbox.x0 - ref.bbox.x1) < (ref.bbox.y1 - ref.bbox.y0) * 6
-    })
-    if (line) line.push(w)
-    else lines.push([w])
-  }
-  return lines.map(l => l.sort((a, b) => a.bbox.x0 - b.bbox.x0).map(w => w.text).join(' '))
+  return { found, text: ordered.map(o => o.text).filter(Boolean).join('\n') }
 }

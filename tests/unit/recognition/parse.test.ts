@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest'
+import { numberKey, parseCardNumber, parseCardNumbers, parseHp, parseSetCode } from '../../../server/recognition/parse'
+
+const shown = (text: string, totals?: Set<number>) =>
+  parseCardNumbers(text, totals).map(n => `${n.number}/${n.totalPrefix}${n.printedTotal ?? ''}${n.loose ? '~' : ''}`)
+
+describe('parseCardNumber', () => {
+  it('reads every shape the catalogue prints', () => {
+    expect(parseCardNumber('PAL EN 012/193')).toMatchObject({ number: '012', value: 12, printedTotal: 193, prefix: '' })
+    expect(parseCardNumber('58/102')).toMatchObject({ number: '58', printedTotal: 102 })
+    expect(parseCardNumber('TG05/TG30')).toMatchObject({ number: 'TG05', prefix: 'TG', value: 5, printedTotal: 30, totalPrefix: 'TG' })
+    expect(parseCardNumber('GG12/GG70')).toMatchObject({ number: 'GG12', prefix: 'GG', printedTotal: 70 })
+    expect(parseCardNumber('SV049')).toMatchObject({ number: 'SV049', prefix: 'SV', value: 49, printedTotal: null })
+    expect(parseCardNumber('SWSH050')).toMatchObject({ number: 'SWSH050', prefix: 'SWSH', value: 50 })
+    expect(parseCardNumber('XY123')).toMatchObject({ number: 'XY123', value: 123 })
+    expect(parseCardNumber('BW92')).toMatchObject({ number: 'BW92', value: 92 })
+  })
+
+  it('repairs OCR confusions in digit positions only', () => {
+    expect(parseCardNumber('PAL EN O12/l93')).toMatchObject({ number: '012', printedTotal: 193 })
+    expect(parseCardNumber('S8/1O2')).toMatchObject({ number: '58', printedTotal: 102 })
+    expect(parseCardNumber('B5/IO2')).toMatchObject({ number: '85', printedTotal: 102 })
+    // Prefix letters stay letters.
+    expect(parseCardNumber('SWSHO5O')).toMatchObject({ number: 'SWSH050', value: 50 })
+  })
+
+  it('ignores text that only looks like a number', () => {
+    expect(parseCardNumber('Illus. Kagemaru Himeno')).toBeNull()
+    expect(parseCardNumber('It swims gracefully along the sea floor')).toBeNull()
+    expect(parseCardNumber('12/0')).toBeNull()
+  })
+
+  it('repairs damaged readings against the printed totals the catalogue has', () => {
+    const totals = new Set([189, 124, 147, 203, 196, 193])
+    expect(shown('C® 104189 ++', totals)).toContain('104/189~')
+    expect(shown('© 89124 +', totals)).toContain('89/124~')
+    expect(shown('O114/1470e', totals)).toContain('114/147~')
+    expect(shown('+ 0217203', totals)).toContain('217/203~')
+    expect(shown('F1Q033/196 +', totals)).toContain('033/196~')
+    // Clean readings come first and are not marked.
+    expect(shown('PAL EN 012/193 104189', totals)[0]).toBe('012/193')
+    // Without the catalogue's totals, no guessing.
+    expect(shown('C® 104189 ++')).toEqual([])
+  })
+})
+
+describe('parseSetCode', () => {
+  it('reads the code and the language tag', () => {
+    expect(parseSetCode('H PAL EN 012/193')).toEqual({ code: 'PAL', lang: 'en' })
+    expect(parseSetCode('G TEF FR 085/162')).toEqual({ code: 'TEF', lang: 'fr' })
+    expect(parseSetCode('PALEN 012/193')).toEqual({ code: 'PAL', lang: 'en' })
+  })
+
+  it('accepts only codes the catalogue knows when told which', () => {
+    const known = new Set(['PAL', 'OBF'])
+    expect(parseSetCode('XYZ EN', known)).toBeNull()
+    expect(parseSetCode('0BF EN 205/197', known)).toEqual({ code: 'OBF', lang: 'en' })
+  })
+})
+
+describe('parseHp', () => {
+  it('reads HP before or after the value, in English and French', () => {
+    expect(parseHp('STAGE 1 Gyarados HP 150')).toEqual({ hp: 150, lang: 'en' })
+    expect(parseHp('Colhomard 80 PV')).toEqual({ hp: 80, lang: 'fr' })
+    expect(parseHp('Pikachu HP6O')).toEqual({ hp: 60, lang: 'en' })
+    expect(parseHp('Gyarados PV 15O')).toEqual({ hp: 150, lang: 'fr' })
+  })
+
+  it('rejects impossible HP values', () => {
+    expect(parseHp('HP 155')).toBeNull()
+    expect(parseHp('HP 990')).toBeNull()
+    expect(parseHp('no hit points here')).toBeNull()
+  })
+})
+
+describe('numberKey', () => {
+  it('makes 012 and 12 the same look-up, keeping prefixes', () => {
+    expect(numberKey('012')).toBe('12')
+    expect(numberKey('12')).toBe('12')
+    expect(numberKey('TG05')).toBe('TG5')
+    expect(numberKey('swsh050')).toBe('SWSH50')
+    expect(numberKey('SV049')).toBe('SV49')
+  })
+})

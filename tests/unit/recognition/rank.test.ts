@@ -1,0 +1,96 @@
+import { resolve } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { readCatalogFile } from '../../../server/catalog/source'
+import { buildCatalogIndex, type CatalogIndex, catalogEntriesFromFile, searchNames } from '../../../server/recognition/catalog-index'
+import { parseCardNumbers } from '../../../server/recognition/parse'
+import { type CardReading, isConfident, rankCandidates } from '../../../server/recognition/rank'
+
+const THRESHOLD = 0.82
+let index: CatalogIndex
+
+beforeAll(async () => {
+  const file = await readCatalogFile(resolve(import.meta.dirname, '../../../data/tcgdex-catalog.json.gz'))
+  index = buildCatalogIndex(catalogEntriesFromFile(file))
+})
+
+function reading(partial: Partial<CardReading> & { number?: string }): CardReading {
+  return {
+    names: partial.names ?? [],
+    numbers: partial.numbers ?? (partial.number ? parseCardNumbers(partial.number, index.totals) : []),
+    setCode: partial.setCode ?? null,
+    hp: partial.hp ?? null,
+    lang: partial.lang ?? null,
+  }
+}
+
+describe('catalogue index', () => {
+  it('holds every card and finds names of every language', () => {
+    expect(index.entries.length).toBeGreaterThan(20_000)
+    expect(index.setCodes.has('PAL')).toBe(true)
+    expect(index.totals.has(193)).toBe(true)
+    expect(searchNames(index, 'dracaufeu')[0]).toMatchObject({ name: 'dracaufeu', similarity: 1 })
+    expect(searchNames(index, 'sprigatlto')[0]!.name).toBe('sprigatito')
+  })
+})
+
+describe('rankCandidates', () => {
+  it('narrows by number and printed total, confirmed by the name: confident', () => {
+    const ranked = rankCandidates(index, reading({ number: 'PAL EN 012/193', names: ['Sprigatito'], setCode: 'PAL', hp: 60 }))
+    expect(ranked[0]).toMatchObject({ cardId: 'sv02-012', name: 'Sprigatito', number: '012/193' })
+    expect(ranked[0]!.score).toBeGreaterThanOrEqual(THRESHOLD)
+    expect(ranked[0]!.reasons.join(' ')).toMatch(/number 012\/193/)
+    expect(isConfident(ranked, THRESHOLD)).toBe(true)
+    for (const c of ranked) expect(c.score).toBeGreaterThanOrEqual(0), expect(c.score).toBeLessThanOrEqual(1)
+  })
+
+  it('number + total pick the printing among many of the same name', () => {
+    // Charizard exists in dozens of sets; 4/102 is Base Set.
+    const ranked = rankCandidates(index, reading({ number: '4/102', names: ['Charizard'], hp: 120 }))
+    expect(ranked[0]!.cardId).toBe('base1-4')
+    expect(isConfident(ranked, THRESHOLD)).toBe(true)
+  })
+
+  it('matches French names (the catalogue has every language)', () => {
+    const ranked = rankCandidates(index, reading({ number: '048/182', names: ['Sovkipou'], lang: 'fr', setCode: 'PAR' }))
+    expect(ranked[0]).toMatchObject({ cardId: 'sv04-048', name: 'Sovkipou' })
+    expect(isConfident(ranked, THRESHOLD)).toBe(true)
+  })
+
+  it('is never confident on the name alone: printings share names', () => {
+    const ranked = rankCandidates(index, reading({ names: ['Scizor'], hp: 120 }))
+    expect(ranked.length).toBeGreaterThan(1)
+    expect(ranked.every(c => /Scizor/i.test(c.name))).toBe(true)
+    expect(ranked[0]!.score).toBeLessThan(THRESHOLD)
+    expect(isConfident(ranked, THRESHOLD)).toBe(false)
+  })
+
+  it('a card the catalogue lacks (a Japanese print) is not confident', () => {
+    // Japanese Sprigatito: katakana name reads as noise, 021/078 is a Japanese set's numbering.
+    const ranked = rankCandidates(index, reading({ number: '021/078', names: ['ニャオハ', 'HP 60'], hp: 60 }))
+    expect(isConfident(ranked, THRESHOLD)).toBe(false)
+    const noise = rankCandidates(index, reading({ names: ['Xqzzv Wprrt'] }))
+    expect(isConfident(noise, THRESHOLD)).toBe(false)
+  })
+
+  it('two printings the reading cannot tell apart are not confident', () => {
+    // Only the number and total, no name: sets sharing a total of 149 hold a 142 each.
+    const ranked = rankCandidates(index, reading({ number: '142/149' }))
+    expect(ranked.length).toBeGreaterThan(1)
+    expect(isConfident(ranked, THRESHOLD)).toBe(false)
+  })
+
+  it('a misread digit is caught by the name', () => {
+    const ranked = rankCandidates(index, reading({ number: '013/193', names: ['Sprigatito'], hp: 60 }))
+    expect(ranked.map(c => c.cardId).slice(0, 5)).toContain('sv02-012')
+  })
+
+  it('reads promo and gallery numbers', () => {
+    expect(rankCandidates(index, reading({ number: 'BW92', names: ['Espeon'] }))[0]!.cardId).toBe('bwp-BW92')
+    const gg = rankCandidates(index, reading({ number: 'GG10/GG70', names: ['Mew'] }))
+    expect(gg[0]!.cardId).toBe('swsh12.5gg-GG10')
+  })
+
+  it('returns nothing rather than noise when nothing was read', () => {
+    expect(rankCandidates(index, reading({}))).toEqual([])
+  })
+})
