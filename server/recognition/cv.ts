@@ -14,7 +14,16 @@ let loaded: { cv: Cv } | undefined
 export function useCv(): { cv: Cv } {
   if (!loaded) {
     const require = createRequire(import.meta.url)
+    // The Emscripten glue installs process-wide handlers that ABORT the process on any
+    // unhandled rejection or uncaught exception anywhere in the server: remove them again.
+    const events = ['unhandledRejection', 'uncaughtException'] as const
+    const before = new Map(events.map(e => [e, new Set(process.listeners(e))]))
     const { cv } = require('opencv-wasm') as { cv: Cv }
+    for (const e of events) {
+      for (const listener of process.listeners(e)) {
+        if (!before.get(e)!.has(listener)) process.removeListener(e, listener as (...args: unknown[]) => void)
+      }
+    }
     delete cv.then
     loaded = { cv }
   }

@@ -129,9 +129,8 @@ export interface CardRead {
 export async function readCardText(card: RgbImage, ocr: OcrPool, known: KnownValues): Promise<CardRead> {
   let image = card
   let turned = false
-  const namePromise = readNameBand(card, ocr)
-  let bottom = await readBottom(card, ocr, known)
-  let name = await namePromise
+  // Both at once (two workers); Promise.all so a failure of one never goes unhandled.
+  let [bottom, name] = await Promise.all([readBottom(card, ocr, known), readNameBand(card, ocr)])
   if (bottom.numbers.length === 0) {
     const flipped = rotate180(card)
     const [b2, n2] = await Promise.all([readBottom(flipped, ocr, known), readNameBand(flipped, ocr)])

@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readCatalogFile } from '../../../server/catalog/source'
+import {
+  analyzePhoto, buildCatalogIndex, type CatalogIndex, catalogEntriesFromFile, createOcrPool, decodePhoto, detectCards,
+  InvalidImageError, type OcrPool,
+} from '../../../server/recognition'
+
+const fixtures = resolve(import.meta.dirname, '../../fixtures')
+const photo = (file: string) => readFileSync(resolve(fixtures, file))
+interface Label { file: string, cards: { cardId: string, quad: [number, number][] }[] }
+const labels = JSON.parse(readFileSync(resolve(fixtures, 'labels.json'), 'utf8')) as Label[]
+const label = (file: string) => labels.find(l => l.file === file)!
+const centre = (q: [number, number][]) => [q.reduce((s, p) => s + p[0], 0) / 4, q.reduce((s, p) => s + p[1], 0) / 4]
+
+let index: CatalogIndex
+let ocr: OcrPool
+const options = () => ({ index, ocr, maxCandidates: 5, confidenceThreshold: 0.82, maxPixels: 60_000_000 })
+
+beforeAll(async () => {
+  index = buildCatalogIndex(catalogEntriesFromFile(await readCatalogFile(resolve(import.meta.dirname, '../../../data/tcgdex-catalog.json.gz'))))
+  ocr = createOcrPool({ size: 2 })
+})
+afterAll(() => ocr?.close())
+
+describe('detectCards', () => {
+  it('finds every card of a multi-card photo, corners near the truth', async () => {
+    const decoded = await decodePhoto(photo('syn1-013.jpg'), 60_000_000)
+    const found = detectCards(decoded.small.rgb, decoded.small.width, decoded.small.height)
+    const truth = label('syn1-013.jpg').cards
+    expect(found).toHaveLength(truth.length)
+    for (const card of truth) {
+      const [tx, ty] = centre(card.quad)
+      const near = found.some(({ quad }) => {
+        const [x, y] = centre(quad.map(([px, py]) => [px / decoded.small.scale, py / decoded.small.scale]))
+        return Math.hypot(x - tx!, y - ty!) < decoded.width * 0.02
+      })
+      expect(near, `card ${card.cardId}`).toBe(true)
+    }
+  })
+
+  it('finds a single tilted card and nothing in a close-up of a card bottom', async () => {
+    const single = await decodePhoto(photo('syn1-001.jpg'), 60_000_000)
+    expect(detectCards(single.small.rgb, single.small.width, single.small.height)).toHaveLength(1)
+    const closeUp = await decodePhoto(photo('syn1-035.jpg'), 60_000_000)
+    expect(detectCards(closeUp.small.rgb, closeUp.small.width, closeUp.small.height)).toHaveLength(0)
+  })
+})
+
+describe('analyzePhoto', () => {
+  it('reads a French card: confident, right printing, crop and quad', async () => {
+    const result = await analyzePhoto(photo('syn1-001.jpg'), options())
+    expect(result.drafts).toHaveLength(1)
+    const [draft] = result.drafts
+    expect(draft!.candidates[0]!.cardId).toBe('sv04-048')
+    expect(draft!.confident).toBe(true)
+    expect(draft!.read).toMatchObject({ number: '048', printedTotal: 182 })
+    expect(draft!.crop!.contentType).toBe('image/jpeg')
+    expect(draft!.crop!.bytes.subarray(0, 2)).toEqual(Buffer.from([0xFF, 0xD8]))
+    expect(draft!.quad).toHaveLength(4)
+    expect(result.timings.total).toBeGreaterThan(0)
+  })
+
+  it('reads each card of a multi-card photo and an upside-down card', async () => {
+    const multi = await analyzePhoto(photo('syn1-013.jpg'), options())
+    expect(multi.drafts.map(d => d.candidates[0]?.cardId).sort()).toEqual(label('syn1-013.jpg').cards.map(c => c.cardId).sort())
+    const upsideDown = await analyzePhoto(photo('syn1-023.jpg'), options())
+    expect(upsideDown.drafts[0]!.candidates[0]!.cardId).toBe('swsh3-104')
+    // The quad starts at the card's own top-left, near the truth's first corner.
+    const q = upsideDown.drafts[0]!.quad!
+    const truth = label('syn1-023.jpg').cards[0]!.quad
+    expect(Math.hypot(q[0]![0] - truth[0]![0], q[0]![1] - truth[0]![1])).toBeLessThan(upsideDown.width * 0.05)
+  })
+
+  it('reads a close-up with no whole card as it is, without claiming confidence', async () => {
+    const result = await analyzePhoto(photo('syn1-035.jpg'), options())
+    expect(result.drafts.length).toBeGreaterThanOrEqual(1)
+    const ids = result.drafts.flatMap(d => d.candidates.map(c => c.cardId))
+    expect(ids).toContain('bw7-142')
+    expect(result.drafts.every(d => d.quad === null && !d.confident)).toBe(true)
+  })
+
+  it('a failing OCR worker fails the draft cleanly, never the photo', async () => {
+    const broken: OcrPool = { size: 1, recognize: async () => { throw new Error('worker died') }, warmUp: async () => {}, close: async () => {} }
+    const result = await analyzePhoto(photo('syn1-013.jpg'), { ...options(), ocr: broken })
+    expect(result.drafts).toHaveLength(4)
+    for (const d of result.drafts) {
+      expect(d.status).toBe('failed')
+      expect(d.failureReason).toMatch(/worker died/)
+      expect(d.confident).toBe(false)
+    }
+  })
+
+  it('refuses bytes that are not a usable image', async () => {
+    await expect(analyzePhoto(Buffer.from('GIF? no, plain text'), options())).rejects.toBeInstanceOf(InvalidImageError)
+    await expect(analyzePhoto(photo('syn1-001.jpg').subarray(0, 5000), options())).rejects.toMatchObject({ statusCode: 422 })
+  })
+})
