@@ -93,7 +93,12 @@ export async function listSets(db: Kysely<Database>, query: SetListQuery, userId
   const rows = await q.orderBy('sets.release_date', ob => ob.desc().nullsLast()).orderBy('sets.id').execute()
   let sets = rows.map(r => toCatalogSet(r as SetRowWithSerie, query.lang))
   // ~200 sets: match names in every language, folded like the card search ("evolutions" finds "Évolutions à Paldea").
-  if (query.q) sets = sets.filter(set => setMatches(set, query.q!))
+  if (query.q) {
+    const code = query.q.trim().toUpperCase()
+    const isCode = (set: CatalogSet) => set.code?.toUpperCase() === code || set.codeFr?.toUpperCase() === code || set.id.toUpperCase() === code
+    // A typed code or id first ("PAL" is Paldea Evolved before Paldean Fates), then name matches, newest first.
+    sets = sets.filter(set => setMatches(set, query.q!)).sort((a, b) => Number(isCode(b)) - Number(isCode(a)))
+  }
   if (userId) {
     const owned = await ownedBySet(db, userId)
     for (const set of sets) set.owned = owned.get(set.id) ?? 0

@@ -152,7 +152,8 @@ async function plansFor(db: Kysely<Database>, parsed: ParsedSearchQuery, trigram
   structural.forEach((plan) => {
     if (!plan.name) return plans.push(plan)
     plans.push({ ...plan, nameMode: 'words' })
-    if (trigram) plans.push({ ...plan, nameMode: 'trigram' })
+    // pg_trgm only sees letters and digits: "%" or "???" has no trigram to look up.
+    if (trigram && /[\p{L}\p{N}]/u.test(plan.name)) plans.push({ ...plan, nameMode: 'trigram' })
   })
   return plans
 }

@@ -128,7 +128,8 @@ describe('GET /api/cards/:id', () => {
 
     expect((await anonymous.request('/api/cards/nope-999')).status).toBe(404)
     expect((await anonymous.request(`/api/cards/${'x'.repeat(300)}`)).status).toBe(404)
-    expect((await anonymous.request('/api/cards/exu-%3F')).status).toBe(200)
+    expect((await anonymous.request('/api/cards/%E0%A4%A')).status).toBe(404)
+    expect((await anonymous.request('/api/sets/%E0%A4%A')).status).toBe(404)
   })
 })
 

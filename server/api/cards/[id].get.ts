@@ -12,11 +12,30 @@ defineRouteMeta({
   },
 })
 
+/** A malformed escape (`%E0%A4%A`) names no card: keep the text as is rather than failing. */
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  }
+  catch {
+    return text
+  }
+}
+
 export default defineEventHandler(async (event) => {
-  const id = getRouterParam(event, 'id', { decode: true }) ?? ''
+  // A few TCGdex ids hold an escape themselves (`exu-%3F` is the Unown "?"): try the id as
+  // received, decoded, and escaped again.
+  const raw = getRouterParam(event, 'id') ?? ''
+  const decoded = safeDecode(raw)
+  const ids = [...new Set([raw, decoded, encodeURIComponent(decoded)])].filter(id => id && id.length <= 64)
   const { lang } = getQueryAs(event, catalogLangQuerySchema)
   const user = await optionalUser(event)
-  const card = id.length <= 64 ? await getCardDetail(await useDb(), id, user?.id ?? null, lang) : null
+  const db = await useDb()
+  let card = null
+  for (const id of ids) {
+    card = await getCardDetail(db, id, user?.id ?? null, lang)
+    if (card) break
+  }
   if (!card) throw createError({ statusCode: 404, message: 'Card not found' })
   return { card }
 })

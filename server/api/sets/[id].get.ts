@@ -13,7 +13,8 @@ defineRouteMeta({
 })
 
 export default defineEventHandler(async (event) => {
-  const id = getRouterParam(event, 'id', { decode: true }) ?? ''
+  // Set ids are plain ASCII (`sv02`, `swsh12.5`): no decoding needed, and none to fail.
+  const id = getRouterParam(event, 'id') ?? ''
   const { lang } = getQueryAs(event, catalogLangQuerySchema)
   const user = await optionalUser(event)
   const detail = id.length <= 64 ? await getSetDetail(await useDb(), id, user?.id ?? null, lang) : null
