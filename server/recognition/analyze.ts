@@ -42,13 +42,13 @@ function orientedQuad(q: Quad, turned: boolean): Quad {
   return turned ? [q[2], q[3], q[0], q[1]] : q
 }
 
-async function analyzeCard(photo: DecodedPhoto, quad: Quad, options: AnalyzeOptions): Promise<DraftResult> {
+async function analyzeCard(photo: DecodedPhoto, quad: Quad, options: AnalyzeOptions, readings?: Map<DraftResult, CardReading>): Promise<DraftResult> {
   try {
     const card = await warpCard(photo, quad)
     const read = await readCardText(card, options.ocr, options.index)
     const { candidates, confident } = rankDraft(options, read.reading)
     const bytes = await cropJpeg(read.image)
-    return {
+    const draft: DraftResult = {
       quad: round(orientedQuad(quad, read.turned)),
       crop: { bytes, contentType: 'image/jpeg', width: read.image.width, height: read.image.height },
       read: read.read,
@@ -57,6 +57,8 @@ async function analyzeCard(photo: DecodedPhoto, quad: Quad, options: AnalyzeOpti
       status: 'pending',
       failureReason: null,
     }
+    readings?.set(draft, read.reading)
+    return draft
   }
   catch (error) {
     return failedDraft(round(quad), error)
@@ -98,7 +100,23 @@ export async function analyzePhoto(bytes: Buffer, options: AnalyzeOptions): Prom
     if (whole) quads.push(whole)
   }
   if (quads.length > 0) {
-    drafts = await Promise.all(quads.map(q => analyzeCard(photo, q, options)))
+    const readings = new Map<DraftResult, CardReading>()
+    drafts = await Promise.all(quads.map(q => analyzeCard(photo, q, options, readings)))
+    // No number on any card found (a fanned stack whose top card was taken for a whole card, a
+    // thumb over the number): look for numbers in the whole photo as well.
+    if (quads.length <= 2 && drafts.every(d => d.status === 'pending' && !d.read.number)) {
+      const whole = await readWholePhoto(photo, options)
+      const withNumbers = whole.filter(d => d.read.number)
+      if (withNumbers.length === 1 && drafts.length === 1) {
+        // One card, one number: the card's name and the photo's number together.
+        const reading = { ...readings.get(drafts[0]!)!, numbers: wholeNumbers.get(withNumbers[0]!)! }
+        const { candidates, confident } = rankDraft(options, reading)
+        drafts = [{ ...drafts[0]!, candidates, confident, read: { ...drafts[0]!.read, number: withNumbers[0]!.read.number, printedTotal: withNumbers[0]!.read.printedTotal, raw: { ...drafts[0]!.read.raw, ...withNumbers[0]!.read.raw } } }]
+      }
+      else if (withNumbers.length > 1) {
+        drafts = withNumbers
+      }
+    }
   }
   else {
     drafts = await readWholePhoto(photo, options)
@@ -107,6 +125,9 @@ export async function analyzePhoto(bytes: Buffer, options: AnalyzeOptions): Prom
   timings.total = Math.round(performance.now() - started)
   return { width: photo.width, height: photo.height, drafts, timings }
 }
+
+/** Number readings behind whole-photo drafts (to combine with a card's name). */
+const wholeNumbers = new WeakMap<DraftResult, CardReading['numbers']>()
 
 async function readWholePhoto(photo: DecodedPhoto, options: AnalyzeOptions): Promise<DraftResult[]> {
   const image: RgbImage = { rgb: photo.rgb, width: photo.width, height: photo.height }
@@ -127,7 +148,9 @@ async function readWholePhoto(photo: DecodedPhoto, options: AnalyzeOptions): Pro
         lang: f.lang,
         raw: { photo: f.line },
       }
-      return { quad: null, crop: null, read, candidates, confident, status: 'pending' as const, failureReason: null }
+      const draft: DraftResult = { quad: null, crop: null, read, candidates, confident, status: 'pending', failureReason: null }
+      wholeNumbers.set(draft, f.alternatives)
+      return draft
     })
   }
   catch (error) {
