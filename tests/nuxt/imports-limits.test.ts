@@ -1,0 +1,71 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { type Client, rootDir, setupApp, signUp } from '../support/app'
+
+// A small per-file limit and a 2-second photo lifetime, in a server of their own.
+setupApp({ UPLOAD_MAX_FILE_BYTES: '200000', IMAGE_TTL_SECONDS: '2' })
+
+interface Label { file: string, kind: string, cards: { cardId: string | null }[] }
+
+function fixtureDir(): string {
+  const root = join(rootDir, 'tests/fixtures')
+  const dirs = [root, ...(existsSync(root) ? readdirSync(root, { recursive: true, withFileTypes: true }).filter(d => d.isDirectory()).map(d => join(d.parentPath, d.name)) : [])]
+  const dir = dirs.find(d => existsSync(join(d, 'labels.json')))
+  if (!dir) throw new Error('No labelled fixture photos (labels.json) under tests/fixtures')
+  return dir
+}
+
+const FIXTURES = fixtureDir()
+const LABELS: Label[] = JSON.parse(readFileSync(join(FIXTURES, 'labels.json'), 'utf8'))
+const photoOf = (l: Label) => readFileSync(join(FIXTURES, l.file))
+// The smallest single-card photo, well under the 200 kB limit.
+const SINGLE = LABELS.filter(l => l.kind === 'single' && l.cards[0]?.cardId).sort((a, b) => photoOf(a).length - photoOf(b).length)[0]!
+
+function upload(client: Client, files: { name: string, bytes: Buffer }[]) {
+  const form = new FormData()
+  for (const f of files) form.append('files', new Blob([new Uint8Array(f.bytes)], { type: 'image/jpeg' }), f.name)
+  return client.request('/api/imports/batches', { method: 'POST', body: form })
+}
+
+describe('upload size limit', () => {
+  it('answers 413 naming the photo over the per-file limit, and keeps nothing', async () => {
+    const bob = await signUp('bob')
+    const small = photoOf(SINGLE)
+    expect(small.length).toBeLessThan(200_000)
+    // Still a JPEG by its bytes, just too big.
+    const big = Buffer.concat([small, Buffer.alloc(250_000)])
+    const res = await upload(bob, [{ name: 'small.jpg', bytes: small }, { name: 'big.jpg', bytes: big }])
+    expect(res.status).toBe(413)
+    expect((await res.json()).message).toMatch(/big\.jpg is too large/)
+    expect((await bob.api('/api/imports/batches')).total).toBe(0)
+  })
+})
+
+describe('photo expiry', () => {
+  it('answers 410 once the photo expired, while its drafts and crops stay reviewable and selectable', async () => {
+    const alice = await signUp('alice')
+    const res = await upload(alice, [{ name: SINGLE.file, bytes: photoOf(SINGLE) }])
+    expect(res.status).toBe(201)
+    const { batch } = await res.json()
+    const image = batch.images[0]
+    const draft = batch.drafts.find((d: any) => d.cropUrl) ?? batch.drafts[0]
+
+    // The photo lives 2 s from its upload (analysis included): wait it out.
+    await new Promise(r => setTimeout(r, Math.max(0, new Date(image.expiresAt).getTime() - Date.now()) + 1500))
+    const gone = await alice.request(image.url)
+    expect(gone.status).toBe(410)
+    expect((await gone.json()).message).toMatch(/This photo has expired/)
+
+    expect((await alice.api(`/api/imports/drafts/${draft.id}`)).draft).toMatchObject({ id: draft.id, status: draft.status, cropUrl: draft.cropUrl })
+    expect((await alice.api(`/api/imports/batches/${batch.id}`)).batch.drafts).toHaveLength(batch.drafts.length)
+    if (draft.cropUrl) {
+      const crop = await alice.request(draft.cropUrl)
+      expect(crop.status).toBe(200)
+      expect(crop.headers.get('content-type')).toBe('image/jpeg')
+    }
+    const cardId = SINGLE.cards[0]!.cardId!
+    const { userCard } = await alice.api(`/api/imports/drafts/${draft.id}/select`, { method: 'POST', json: { cardId } })
+    expect(userCard).toMatchObject({ cardId, quantity: 1, sourceDraftId: draft.id })
+  })
+})
