@@ -1,4 +1,4 @@
-import sharp from 'sharp'
+import sharp, { type Metadata } from 'sharp'
 import { InvalidImageError } from './types'
 
 export type ImageType = 'image/jpeg' | 'image/png' | 'image/webp' | 'image/heic' | 'image/avif' | 'image/gif' | 'image/tiff'
@@ -41,7 +41,7 @@ export const WORKING_SIDE = 1000
 export async function decodePhoto(bytes: Buffer, maxPixels: number, workingSide = WORKING_SIDE): Promise<DecodedPhoto> {
   const type = sniffImageType(bytes)
   if (!type) throw new InvalidImageError('Not an image: the bytes are not JPEG, PNG, WebP, HEIC, AVIF, GIF or TIFF', 415)
-  let meta: sharp.Metadata
+  let meta: Metadata
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata()
   }
