@@ -8,8 +8,9 @@ export interface ApiFailure {
 }
 
 export function toApiFailure(err: unknown): ApiFailure {
-  const e = err as { statusCode?: number, status?: number, response?: { status?: number }, data?: any, message?: string }
-  const status = e?.statusCode ?? e?.status ?? e?.response?.status ?? 0
+  const e = err as { name?: string, statusCode?: number, status?: number, response?: { status?: number }, data?: any, message?: string }
+  // No status: a request that never got an answer (network), or a bug in the page (-1).
+  const status = e?.statusCode ?? e?.status ?? e?.response?.status ?? (e?.name === 'FetchError' ? 0 : -1)
   const body = e?.data && typeof e.data === 'object' ? e.data : {}
   const issues = Array.isArray(body?.data?.issues) ? body.data.issues : []
   return { status, message: typeof body?.message === 'string' ? body.message : '', issues }
@@ -39,6 +40,7 @@ export function useApiError() {
 
   function message(err: unknown, overrides: Partial<Record<number, string>> = {}): string {
     const failure = toApiFailure(err)
+    if (failure.status === -1) console.error(err)
     const key = overrides[failure.status]
     if (key) return t(key)
     if (locale.value === 'en' && failure.message && failure.status >= 400 && failure.status < 500) return failure.message

@@ -53,10 +53,13 @@ export interface CollectionQuery {
   pageSize?: number
 }
 
-/** The user's collection (`GET /api/collection`) and the edits made on its rows. */
-export function useCollection(query: MaybeRefOrGetter<CollectionQuery>, key = 'collection') {
+/**
+ * The user's collection (`GET /api/collection`) and the edits made on its rows. Async: the fetch is
+ * awaited here, because spreading the AsyncData promise would copy its `then` and lose the actions.
+ */
+export async function useCollection(query: MaybeRefOrGetter<CollectionQuery>, key = 'collection') {
   const clean = computed(() => Object.fromEntries(Object.entries(toValue(query)).filter(([, v]) => v !== undefined && v !== '')))
-  const fetch = useFetch<CollectionPage>('/api/collection', { key, query: clean })
+  const fetch = await useFetch<CollectionPage>('/api/collection', { key, query: clean })
 
   async function update(id: string, patch: Partial<Pick<CollectionItem, 'quantity' | 'condition' | 'language' | 'finish'>>) {
     return $fetch<{ item: CollectionItem, mergedFrom: string | null }>(`/api/collection/${id}`, { method: 'PATCH', body: patch })

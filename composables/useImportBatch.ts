@@ -23,9 +23,9 @@ export function initialChoice(draft: DraftDto, fallbackLanguage: string): DraftC
   }
 }
 
-/** One import batch (`GET /api/imports/batches/:id`) and the review actions on its drafts. */
-export function useImportBatch(id: MaybeRefOrGetter<string>) {
-  const fetch = useFetch<{ batch: BatchDto }>(() => `/api/imports/batches/${toValue(id)}`, { key: `batch-${toValue(id)}` })
+/** One import batch (`GET /api/imports/batches/:id`) and the review actions on its drafts (async: see useCollection). */
+export async function useImportBatch(id: MaybeRefOrGetter<string>) {
+  const fetch = await useFetch<{ batch: BatchDto }>(() => `/api/imports/batches/${toValue(id)}`, { key: `batch-${toValue(id)}` })
 
   function replaceDraft(draft: DraftDto) {
     const data = fetch.data.value

@@ -60,7 +60,7 @@ export function uploadBatch(
       else reject({ statusCode: xhr.status, data })
     }
     xhr.onerror = () => reject({ statusCode: 0, data: {} })
-    xhr.onabort = () => reject({ statusCode: -1, data: {} })
+    xhr.onabort = () => reject({ aborted: true })
     signal?.addEventListener('abort', () => xhr.abort())
     xhr.send(body)
   })

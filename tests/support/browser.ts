@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { type Browser, type BrowserContext, chromium, type ConsoleMessage, type Page } from 'playwright-core'
+import { expect as vitestExpect } from 'vitest'
 
 export const PHONE = { width: 390, height: 844 }
 export const DESKTOP = { width: 1366, height: 900 }
@@ -58,10 +59,10 @@ export async function openPage(browser: Browser, options: { viewport?: { width: 
 }
 
 /** Saves a full-page PNG under tests/artifacts/screenshots/ (git-ignored). */
-export async function screenshot(page: Page, name: string): Promise<string> {
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
   mkdirSync(screenshotDir, { recursive: true })
   const path = join(screenshotDir, `${name}.png`)
-  await page.screenshot({ path, fullPage: true })
+  await page.screenshot({ path, fullPage: options.fullPage ?? true })
   return path
 }
 
@@ -69,3 +70,79 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 export async function waitForHydration(page: Page) {
   await page.waitForSelector('html[data-ready]', { state: 'attached' })
 }
+
+let accounts = 0
+
+/** Signs up through the /register form and waits for the home page; returns the e-mail used. */
+export async function signUpInBrowser(page: Page, name = 'Ash', password = 'correct horse battery'): Promise<string> {
+  const email = `${name.toLowerCase()}-${Date.now().toString(36)}-${process.pid}-${++accounts}@example.test`
+  await page.goto('/register')
+  await waitForHydration(page)
+  await page.fill('#reg-name', name)
+  await page.fill('#reg-email', email)
+  await page.fill('#reg-password', password)
+  await page.click('[data-testid=register-form] button[type=submit]')
+  await page.waitForURL(url => new URL(url).pathname === '/')
+  return email
+}
+
+/** Adds files through FilePond's own file input on /import (as a user choosing them would). */
+export async function addPhotos(page: Page, files: string[]) {
+  if (!new URL(page.url()).pathname.startsWith('/import')) {
+    await page.goto('/import')
+    await waitForHydration(page)
+  }
+  await page.waitForSelector('.filepond--root .filepond--browser', { state: 'attached' })
+  await page.setInputFiles('.filepond--browser', files)
+}
+
+/** Clicks "Analyse" and waits for the review page of the new batch; returns its id. */
+export async function analyse(page: Page, timeout = 150_000): Promise<string> {
+  await page.locator('[data-testid=analyse]:not([disabled])').click()
+  await page.waitForURL(/\/imports\/[0-9a-f-]{36}$/, { timeout })
+  await page.waitForSelector('[data-testid=review-summary]')
+  return new URL(page.url()).pathname.split('/').pop()!
+}
+
+export interface PhotoLabel {
+  file: string
+  kind: string
+  cards: { cardId: string | null, nameShown?: string, lang?: string, certain?: boolean }[]
+}
+
+/** The fixture photos kept in the project (tests/fixtures + labels.json). */
+export function projectFixtures(): { dir: string, labels: PhotoLabel[] } {
+  const dir = resolve(import.meta.dirname, '../fixtures')
+  const labels = JSON.parse(readFileSync(join(dir, 'labels.json'), 'utf8')) as PhotoLabel[]
+  return { dir, labels: labels.filter(l => existsSync(join(dir, l.file))) }
+}
+
+/** The real phone photos next to the project (`../shared/fixtures/photos/real-dev`), when present. */
+export function realDevFixtures(): { dir: string, labels: PhotoLabel[] } | null {
+  const dir = resolve(import.meta.dirname, '../../../shared/fixtures/photos/real-dev')
+  if (!existsSync(join(dir, 'labels.json'))) return null
+  const labels = JSON.parse(readFileSync(join(dir, 'labels.json'), 'utf8')) as PhotoLabel[]
+  return { dir, labels: labels.filter(l => existsSync(join(dir, l.file))) }
+}
+
+// Web-first assertions (playwright-core has no `expect`): poll the page until the condition holds.
+type Loc = ReturnType<Page['locator']>
+interface PollOptions { timeout?: number }
+const poll = <T>(fn: () => Promise<T>, message: string | undefined, options?: PollOptions) =>
+  vitestExpect.poll(fn, { timeout: options?.timeout ?? 15_000, interval: 100, message })
+const texts = async (loc: Loc) => (await loc.allInnerTexts()).join('\n').replace(/\s+/g, ' ')
+
+export const expectText = (loc: Loc, text: string, options?: PollOptions & { message?: string }) =>
+  poll(() => texts(loc), options?.message, options).toContain(text)
+export const expectExactText = (loc: Loc, text: string, options?: PollOptions & { message?: string }) =>
+  poll(async () => (await loc.first().innerText({ timeout: 1000 }).catch(() => '')).trim(), options?.message, options).toBe(text)
+export const expectCount = (loc: Loc, n: number, options?: PollOptions & { message?: string }) =>
+  poll(() => loc.count(), options?.message, options).toBe(n)
+export const expectAttribute = (loc: Loc, name: string, value: string, options?: PollOptions & { message?: string }) =>
+  poll(() => loc.first().getAttribute(name, { timeout: 1000 }).catch(() => null), options?.message, options).toBe(value)
+export const expectVisible = (loc: Loc, options?: PollOptions & { message?: string }) =>
+  poll(() => loc.first().isVisible(), options?.message, options).toBe(true)
+export const expectDisabled = (loc: Loc, options?: PollOptions & { message?: string }) =>
+  poll(() => loc.first().isDisabled({ timeout: 1000 }).catch(() => false), options?.message, options).toBe(true)
+export const expectValue = (loc: Loc, value: string, options?: PollOptions & { message?: string }) =>
+  poll(() => loc.first().inputValue({ timeout: 1000 }).catch(() => ''), options?.message, options).toBe(value)

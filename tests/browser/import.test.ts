@@ -1,0 +1,173 @@
+import { writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { setupApp, url } from '../support/app'
+import {
+  addPhotos, analyse, DESKTOP, launchBrowser, openPage, type PhotoLabel, projectFixtures, realDevFixtures,
+  screenshot, signUpInBrowser, waitForHydration, expectAttribute, expectCount, expectDisabled, expectExactText, expectText, expectVisible } from '../support/browser'
+
+setupApp()
+
+let browser: Browser
+beforeAll(async () => { browser = await launchBrowser() })
+afterAll(async () => { await browser?.close() })
+
+const base = () => url('/').replace(/\/$/, '')
+const fixtures = projectFixtures()
+const labelled = (l: PhotoLabel) => l.cards.filter(c => c.cardId && c.certain !== false)
+const singles = fixtures.labels.filter(l => l.kind === 'single' && labelled(l).length === 1)
+const path = (l: PhotoLabel, dir = fixtures.dir) => join(dir, l.file)
+
+/**
+ * On the review page: the tile whose candidates hold `cardId` (the right card is shown), picked if it
+ * was not preselected, then confirmed; waits until the tile says it was added.
+ */
+async function confirmCard(page: Page, cardId: string) {
+  const tile = page.locator('[data-testid=draft]', { has: page.locator(`[data-testid=candidate][data-card-id="${cardId}"]`) }).first()
+  await expectVisible(tile, { message: `a draft offers ${cardId}` })
+  const radio = tile.locator(`[data-testid=candidate][data-card-id="${cardId}"] input`)
+  if (!(await radio.isChecked())) await radio.check()
+  await tile.locator('[data-testid=confirm]').click()
+  await expectAttribute(tile, 'data-status', 'selected', { timeout: 20_000 })
+  await expectVisible(tile.locator('[data-testid=draft-added]'))
+}
+
+async function expectInCollection(page: Page, cardIds: string[]) {
+  await page.goto('/collection')
+  await waitForHydration(page)
+  for (const id of cardIds) await expect(page.locator(`[data-testid=collection-item] a[href="/cards/${id}"]`).first()).toBeVisible()
+}
+
+describe('photo import through FilePond', () => {
+  it('has fixture photos to work with', () => {
+    expect(singles.length).toBeGreaterThanOrEqual(2)
+  })
+
+  it('phone, English: upload a photo → the review shows the right card → confirm → it is in the collection', async () => {
+    const w = await openPage(browser, { baseURL: base() })
+    const { page } = w
+    await signUpInBrowser(page, 'Ash')
+    const photo = singles.find(l => labelled(l)[0]!.lang === 'en') ?? singles[0]!
+    const cardId = labelled(photo)[0]!.cardId!
+
+    await addPhotos(page, [path(photo)])
+    await expectCount(page.locator('.filepond--item'), 1)
+    await expectExactText(page.locator('[data-testid=analyse]'), 'Analyse 1 photo')
+    await screenshot(page, 'phone-import-ready')
+    await analyse(page)
+    await expectText(page.locator('[data-testid=review-summary]'), 'in 1 photo')
+    await screenshot(page, 'phone-review')
+
+    await confirmCard(page, cardId)
+    await screenshot(page, 'phone-review-confirmed')
+    // Nothing is lost on reload: the state comes from the server.
+    await page.reload()
+    await waitForHydration(page)
+    await expectCount(page.locator('[data-testid=draft][data-status=selected]'), 1)
+
+    await expectInCollection(page, [cardId])
+    w.assertClean()
+    await w.context.close()
+  })
+
+  it('phone, French: the same flow in the French UI', async () => {
+    const w = await openPage(browser, { baseURL: base(), locale: 'fr-FR' })
+    const { page } = w
+    await signUpInBrowser(page, 'Ondine')
+    await expectText(page.locator('h1'), 'Bonjour Ondine')
+    const photo = singles.find(l => labelled(l)[0]!.lang === 'fr') ?? singles[1]!
+    const cardId = labelled(photo)[0]!.cardId!
+
+    await addPhotos(page, [path(photo)])
+    await expectExactText(page.locator('[data-testid=analyse]'), 'Analyser 1 photo')
+    await analyse(page)
+    await expectExactText(page.locator('h1'), 'Vérifiez vos cartes')
+    await expectText(page.locator('[data-testid=review-summary]'), 'sur 1 photo')
+    await screenshot(page, 'phone-review-fr')
+    await confirmCard(page, cardId)
+    await expectText(page.locator('[data-testid=draft-added]'), 'Ajoutée')
+
+    await expectInCollection(page, [cardId])
+    await expectExactText(page.locator('h1'), 'Ma collection')
+    w.assertClean()
+    await w.context.close()
+  })
+
+  it('"confirm all" adds every sure match of a multi-photo batch in one tap', async () => {
+    const w = await openPage(browser, { baseURL: base(), viewport: DESKTOP })
+    const { page } = w
+    await signUpInBrowser(page, 'Brock')
+    const photos = fixtures.labels.filter(l => labelled(l).length >= 1).slice(0, 4)
+    await addPhotos(page, photos.map(l => path(l)))
+    await expectExactText(page.locator('[data-testid=analyse]'), `Analyse ${photos.length} photos`)
+    await analyse(page)
+    await screenshot(page, 'desktop-review-batch')
+
+    const drafts = page.locator('[data-testid=draft]')
+    const sure = page.locator('[data-testid=draft][data-status=pending]', { has: page.locator('[data-testid=score-badge]', { hasText: 'Sure match' }) })
+    const sureCount = await sure.count()
+    expect(sureCount, 'at least one sure match in the batch').toBeGreaterThan(0)
+    const expected = await sure.evaluateAll(tiles => tiles.map(t => t.querySelector<HTMLInputElement>('[data-testid=candidate] input:checked')?.value))
+    expect(expected.every(Boolean)).toBe(true)
+    await expectText(page.locator('[data-testid=confirm-all]'), String(sureCount))
+    const before = await drafts.count()
+
+    await page.click('[data-testid=confirm-all]')
+    await expectCount(page.locator('[data-testid=draft][data-status=selected]'), sureCount, { timeout: 60_000 })
+    await expectDisabled(page.locator('[data-testid=confirm-all]'))
+    await expectText(page.locator('[data-testid=toast]').first(), 'added to your collection')
+    expect(await drafts.count()).toBe(before)
+    await screenshot(page, 'desktop-review-batch-confirmed')
+
+    // Every sure match is now in the collection, and the right labelled cards were among them.
+    const labelledIds = new Set(photos.flatMap(l => labelled(l).map(c => c.cardId!)))
+    expect(expected.filter(id => labelledIds.has(id!)).length).toBeGreaterThan(0)
+    await expectInCollection(page, expected as string[])
+    w.assertClean()
+    await w.context.close()
+  })
+
+  it('a file that is not a photo gets a clear message and is not sent', async () => {
+    const w = await openPage(browser, { baseURL: base() })
+    const { page } = w
+    await signUpInBrowser(page, 'Gary')
+    const bogus = join(tmpdir(), `not-a-photo-${process.pid}.jpg`)
+    writeFileSync(bogus, 'This is a shopping list, not a JPEG.\n'.repeat(20))
+    const requests: string[] = []
+    page.on('request', r => { if (r.url().includes('/api/imports/batches') && r.method() === 'POST') requests.push(r.url()) })
+
+    await addPhotos(page, [bogus])
+    const problems = page.locator('[data-testid=file-problems]')
+    await expectText(problems, `not-a-photo-${process.pid}.jpg`)
+    await expectText(problems, 'This file is not a photo')
+    await expectDisabled(page.locator('[data-testid=analyse]'))
+    await screenshot(page, 'phone-import-bad-file')
+
+    // With a real photo next to it, only the real photo goes.
+    await addPhotos(page, [path(singles[0]!)])
+    await expectExactText(page.locator('[data-testid=analyse]'), 'Analyse 1 photo')
+    await analyse(page)
+    expect(requests).toHaveLength(1)
+    await expectText(page.locator('[data-testid=review-summary]'), 'in 1 photo')
+    w.assertClean()
+    await w.context.close()
+  })
+
+  const real = realDevFixtures()
+  it.runIf(real)('a real phone photo (../shared/fixtures/photos/real-dev) goes through the same flow', async () => {
+    const w = await openPage(browser, { baseURL: base() })
+    const { page } = w
+    await signUpInBrowser(page, 'Oak')
+    const photo = real!.labels.find(l => l.kind === 'single' && labelled(l).length === 1 && /\.jpe?g$/i.test(l.file))!
+    const cardId = labelled(photo)[0]!.cardId!
+    await addPhotos(page, [path(photo, real!.dir)])
+    await analyse(page)
+    await screenshot(page, 'phone-review-real-photo')
+    await confirmCard(page, cardId)
+    await expectInCollection(page, [cardId])
+    w.assertClean()
+    await w.context.close()
+  })
+})
