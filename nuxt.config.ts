@@ -13,6 +13,13 @@ const runtimeAssets = [
   join(packageDir('@tesseract.js-data/eng'), '4.0.0_best_int', 'eng.traineddata.gz'),
   join(packageDir('@tesseract.js-data/fra'), '4.0.0_best_int', 'fra.traineddata.gz'),
   join(packageDir('opencv-wasm'), 'opencv.wasm'),
+  // tesseract.js 7 in Node passes `lstmOnly` (a boolean) where getCore expects an OEM, so it always
+  // loads the non-LSTM cores; opencv-wasm is loaded through createRequire, which the tracer cannot follow.
+  join(packageDir('tesseract.js-core'), 'tesseract-core.wasm'),
+  join(packageDir('tesseract.js-core'), 'tesseract-core-simd.wasm'),
+  join(packageDir('tesseract.js-core'), 'tesseract-core-relaxedsimd.wasm'),
+  join(packageDir('opencv-wasm'), 'index.js'),
+  join(packageDir('opencv-wasm'), 'opencv.js'),
 ]
 
 export default defineNuxtConfig({
