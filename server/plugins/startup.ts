@@ -27,6 +27,8 @@ export default defineNitroPlugin((nitroApp) => {
   ensureSessionSecret()
   // Open, migrate and seed at start so the first request does not pay for it.
   useDatabase().catch(error => console.error('[database] start-up failed:', error))
+  // Connect to Redis now: the store fails fast while not connected, so a lazy first connection made the first upload a 503.
+  useImageStore()
   nitroApp.hooks.hook('close', async () => {
     await closeImageStore()
     await closeDatabase()
