@@ -158,8 +158,7 @@ export async function createBatch(deps: CreateBatchDeps, userId: string, photos:
     throw error
   }
 
-  const batch = await getBatch(deps.db, userId, batchId)
-  return batch
+  return getBatch(deps.db, userId, batchId)
 }
 
 function draftsOf(outcome: Outcome): AnalyzedDraft[] {
