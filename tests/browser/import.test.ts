@@ -24,11 +24,26 @@ const path = (l: PhotoLabel, dir = fixtures.dir) => join(dir, l.file)
  * On the review page: the tile whose candidates hold `cardId` (the right card is shown), picked if it
  * was not preselected, then confirmed; waits until the tile says it was added.
  */
-async function confirmCard(page: Page, cardId: string) {
-  const tile = page.locator('[data-testid=draft]', { has: page.locator(`[data-testid=candidate][data-card-id="${cardId}"]`) }).first()
-  await expectVisible(tile, { message: `a draft offers ${cardId}` })
-  const radio = tile.locator(`[data-testid=candidate][data-card-id="${cardId}"] input`)
-  if (!(await radio.isChecked())) await radio.check()
+async function confirmCard(page: Page, cardId: string, search?: string) {
+  const offering = `[data-testid=candidate][data-card-id="${cardId}"]`
+  const drafts = page.locator('[data-testid=draft]')
+  let index: number
+  if (search && !(await page.locator(offering).count())) {
+    // Not offered: replace the candidates with a catalogue search, as the user would.
+    index = 0
+    await drafts.nth(0).locator('[data-testid=search-catalogue]').click()
+    await drafts.nth(0).locator('[data-testid=picker-search]').fill(search)
+    await drafts.nth(0).locator(`[data-testid=picker-result][data-card-id="${cardId}"]`).click()
+    await expectText(drafts.nth(0), 'Your pick')
+  }
+  else {
+    await expectVisible(page.locator(offering), { message: `a draft offers ${cardId}` })
+    // Once confirmed a tile shows no candidates any more: hold on to it by position.
+    index = await drafts.evaluateAll((tiles, sel) => tiles.findIndex(t => t.querySelector(sel)), offering)
+    const radio = drafts.nth(index).locator(`${offering} input`)
+    if (!(await radio.isChecked())) await radio.check()
+  }
+  const tile = drafts.nth(index)
   await tile.locator('[data-testid=confirm]').click()
   await expectAttribute(tile, 'data-status', 'selected', { timeout: 20_000 })
   await expectVisible(tile.locator('[data-testid=draft-added]'))
@@ -37,7 +52,7 @@ async function confirmCard(page: Page, cardId: string) {
 async function expectInCollection(page: Page, cardIds: string[]) {
   await page.goto('/collection')
   await waitForHydration(page)
-  for (const id of cardIds) await expect(page.locator(`[data-testid=collection-item] a[href="/cards/${id}"]`).first()).toBeVisible()
+  for (const id of cardIds) await expectVisible(page.locator(`[data-testid=collection-item] a[href="/cards/${id}"]`), { message: `${id} in the collection` })
 }
 
 describe('photo import through FilePond', () => {
@@ -165,7 +180,9 @@ describe('photo import through FilePond', () => {
     await addPhotos(page, [path(photo, real!.dir)])
     await analyse(page)
     await screenshot(page, 'phone-review-real-photo')
-    await confirmCard(page, cardId)
+    // The recognition may miss a real photo; then the catalogue search on the tile fixes it.
+    const card = labelled(photo)[0]! as PhotoLabel['cards'][number] & { localId?: string, setCode?: string }
+    await confirmCard(page, cardId, [card.setCode, card.localId].every(Boolean) ? `${card.setCode} ${card.localId}` : `${card.nameShown}`)
     await expectInCollection(page, [cardId])
     w.assertClean()
     await w.context.close()
