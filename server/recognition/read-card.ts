@@ -49,19 +49,39 @@ function looseHp(text: string): number | null {
   return hp ?? null
 }
 
-async function linePng(img: RgbImage, line: TextLine): Promise<Buffer> {
+/**
+ * How a text line is prepared for tesseract. `plain`: grey, upscaled to ~36 px text, normalised.
+ * `stretched`: the same with a steep contrast stretch, which rescues light or blurred print
+ * (grey digits on a silver border, a soft phone photo) that `plain` reads as letters.
+ */
+export type LineVariant = 'plain' | 'stretched'
+
+async function linePng(img: RgbImage, line: TextLine, variant: LineVariant = 'plain', padX?: { left: number, right: number }): Promise<Buffer> {
   // Tesseract reads best around 30–40 px text height; pad so glyphs do not touch the border.
   const pad = Math.round(line.height * 0.35)
-  const left = Math.max(0, line.x - pad), top = Math.max(0, line.y - pad)
-  const width = Math.min(img.width - left, line.width + 2 * pad), height = Math.min(img.height - top, line.height + 2 * pad)
+  const left = Math.max(0, padX ? padX.left : line.x - pad), top = Math.max(0, line.y - pad)
+  const right = Math.min(img.width, padX ? padX.right : line.x + line.width + pad)
+  const width = right - left, height = Math.min(img.height - top, line.height + 2 * pad)
   const scale = Math.min(3, Math.max(1, 36 / line.height))
-  return sharp(img.rgb, { raw: { width: img.width, height: img.height, channels: 3 } })
+  let pipeline = sharp(img.rgb, { raw: { width: img.width, height: img.height, channels: 3 } })
     .extract({ left, top, width, height })
     .greyscale()
     .resize(Math.round(width * scale), Math.round(height * scale), { kernel: 'cubic' })
     .normalise()
-    .png({ compressionLevel: 1 })
-    .toBuffer()
+  if (variant === 'stretched') pipeline = pipeline.linear(1.5, -60)
+  return pipeline.png({ compressionLevel: 1 }).toBuffer()
+}
+
+async function readLine(img: RgbImage, ocr: OcrPool, line: TextLine, variant: LineVariant = 'plain'): Promise<string> {
+  return (await ocr.recognize({ image: await linePng(img, line, variant), psm: PSM.SINGLE_LINE })).text.trim()
+}
+
+/**
+ * A reading the catalogue can vouch for: a total some set prints, or a set-naming promo number.
+ * `007/007` parses but no set prints 7 cards with that layout: worth a second look.
+ */
+function trustworthy(numbers: CardNumber[], known: KnownValues): boolean {
+  return numbers.some(n => !n.loose && (n.printedTotal === null ? n.prefix !== '' : known.totals.has(n.printedTotal)))
 }
 
 export interface BottomRead {
@@ -76,7 +96,8 @@ export interface BottomRead {
 /**
  * The bottom row: modern cards print `PAL EN 012/193` bottom-left, legacy ones `58/102`
  * bottom-right. Text lines are located and read one by one, the likeliest first (the lowest line
- * touching each edge), stopping as soon as a number parses.
+ * touching each edge). A second round reads those two lines again with stretched contrast plus the
+ * next lines up, unless the first round gave a number the catalogue vouches for.
  */
 export async function readBottom(img: RgbImage, ocr: OcrPool, known: KnownValues): Promise<BottomRead> {
   const W = img.width
@@ -86,30 +107,32 @@ export async function readBottom(img: RgbImage, ocr: OcrPool, known: KnownValues
   const sideOf = (l: TextLine): 'left' | 'right' => (l.x < W * 0.3 ? 'left' : 'right')
   const lowest = (side: 'left' | 'right') => lines.filter(l => sideOf(l) === side).sort((a, b) => b.y - a.y)
   const left = lowest('left'), right = lowest('right')
-  const rounds: TextLine[][] = [
-    [left[0], right[0]].filter((l): l is TextLine => !!l),
-    [...left.slice(1, 3), ...right.slice(1, 3)],
+  const first = [left[0], right[0]].filter((l): l is TextLine => !!l)
+  const rounds: { line: TextLine, variant: LineVariant }[][] = [
+    first.map(line => ({ line, variant: 'plain' as const })),
+    [
+      ...first.map(line => ({ line, variant: 'stretched' as const })),
+      ...[left[1], right[1]].filter((l): l is TextLine => !!l).map(line => ({ line, variant: 'plain' as const })),
+    ],
   ]
   const texts: string[] = []
+  let side: 'left' | 'right' | null = null
   for (const round of rounds) {
     if (round.length === 0) continue
-    const read = await Promise.all(round.map(async l =>
-      ({ line: l, text: (await ocr.recognize({ image: await linePng(img, l), psm: PSM.SINGLE_LINE })).text.trim() })))
-    let side: 'left' | 'right' | null = null
+    const read = await Promise.all(round.map(async r => ({ line: r.line, text: await readLine(img, ocr, r.line, r.variant) })))
     for (const r of read) {
       if (!r.text) continue
       texts.push(r.text)
       if (!side && parseCardNumbers(r.text, known.totals).length > 0) side = sideOf(r.line)
     }
-    if (side) {
-      const text = texts.join('\n')
-      const code = parseSetCode(text, known.setCodes)
-      return { numbers: parseCardNumbers(text, known.totals), setCode: code?.code ?? null, lang: code?.lang ?? null, side, text }
-    }
+    if (side && trustworthy(parseCardNumbers(texts.join('\n'), known.totals), known)) break
   }
   const text = texts.join('\n')
   const code = parseSetCode(text, known.setCodes)
-  return { numbers: [], setCode: code?.code ?? null, lang: code?.lang ?? null, side: null, text }
+  const numbers = side ? parseCardNumbers(text, known.totals) : []
+  // Readings the catalogue vouches for first (a clean `007/007` must not hide a stretched `007/091`).
+  const ranked = [...numbers.filter(n => trustworthy([n], known)), ...numbers.filter(n => !trustworthy([n], known))]
+  return { numbers: ranked, setCode: code?.code ?? null, lang: code?.lang ?? null, side, text }
 }
 
 export interface CardRead {
@@ -121,25 +144,91 @@ export interface CardRead {
   turned: boolean
 }
 
+/** Height of the tallest text line in a band of the card (0 when none). */
+function tallestLine(img: RgbImage, y0: number, y1: number): TextLine | null {
+  const lines = findTextLines(img, { x0: 0.02, y0, x1: 0.98, y1 }, { minHeight: 12, maxHeight: 80 })
+  return lines.reduce<TextLine | null>((best, l) => (!best || l.height > best.height ? l : best), null)
+}
+
 /**
- * Reads one straightened card. The bottom row is read as it is and, when no number parses,
- * turned by 180° (orientation is whatever makes the number readable); then the name band of the
- * chosen side.
+ * Which way up the card likely is, without OCR: the name row at the top is the tallest print of
+ * the card's edges (≈ 4 mm), the bottom row the smallest (≈ 1.5 mm). Only orders the attempts.
+ */
+export function likelyTurned(card: RgbImage): boolean {
+  const top = tallestLine(card, 0.01, 0.13)?.height ?? 0
+  const bottom = tallestLine(card, 0.87, 0.99)?.height ?? 0
+  return bottom > top * 1.25 && bottom >= 20
+}
+
+interface NameRead { text: string, confidence: number }
+
+/** Under this tesseract confidence the name row is read again as a whole band. */
+const WEAK_NAME_CONFIDENCE = 65
+
+/**
+ * The name row: the full width of the card at the height of the tallest text line of the top
+ * band (name and HP share that row), read as one line. Falls back to the whole band when no
+ * line is found.
+ */
+async function readNameRow(img: RgbImage, ocr: OcrPool): Promise<NameRead> {
+  const y1 = Math.round(img.height * 0.11)
+  const lines = findTextLines(img, { x0: 0.02, y0: 0.01, x1: 0.98, y1: 0.11 }, { minHeight: 14, maxHeight: 80 })
+    // The art box's top edge is no text: too wide, or cut by the band's lower edge.
+    .filter(l => l.width < img.width * 0.85 && l.y + l.height < y1 - 1)
+  // A word is wider than tall (2+ letters); the round evolution portrait is not.
+  const tallest = lines.filter(l => l.width >= l.height * 2)
+    .reduce<TextLine | null>((best, l) => (!best || l.height > best.height ? l : best), null)
+  if (!tallest || tallest.height < 18) return readNameBand(img, ocr)
+  // Lines centred in the tallest line's row belong to it (`BASIC`, the name, `HP 70`); the
+  // smaller `STAGE 1` / `Evolves from` lines above and below do not.
+  const row = lines.filter((l) => {
+    const c = l.y + l.height / 2
+    return c > tallest.y && c < tallest.y + tallest.height && l.height <= tallest.height * 1.6
+  })
+  const y = Math.min(...row.map(l => l.y)), bottom = Math.max(...row.map(l => l.y + l.height))
+  const span: TextLine = { x: 0, y, width: img.width, height: bottom - y }
+  const image = await linePng(img, span, 'plain', { left: Math.round(img.width * 0.02), right: Math.round(img.width * 0.98) })
+  const r = await ocr.recognize({ image, psm: PSM.SINGLE_LINE })
+  if (r.confidence >= WEAK_NAME_CONFIDENCE) return { text: r.text, confidence: r.confidence }
+  // A stylised frame (evolution portrait, banners) can hide the name row: the band as well.
+  const band = await readNameBand(img, ocr)
+  return { text: `${r.text.trim()}\n${band.text}`, confidence: Math.max(r.confidence, band.confidence) }
+}
+
+interface SideRead { bottom: BottomRead, name: NameRead }
+
+async function readSide(img: RgbImage, ocr: OcrPool, known: KnownValues): Promise<SideRead> {
+  // Both at once (two workers); Promise.all so a failure of one never goes unhandled.
+  const [bottom, name] = await Promise.all([readBottom(img, ocr, known), readNameRow(img, ocr)])
+  return { bottom, name }
+}
+
+/** Letters of the name row that look like words (a turned card's name row is mostly noise). */
+function nameStrength(name: NameRead): number {
+  return nameQueries(name.text).length > 0 ? name.confidence : 0
+}
+
+/**
+ * Reads one straightened card. The likelier orientation (from the text-line layout) is read
+ * first; the other only when no number parsed there (orientation is whatever makes the number
+ * readable, or failing that, the name).
  */
 export async function readCardText(card: RgbImage, ocr: OcrPool, known: KnownValues): Promise<CardRead> {
-  let image = card
-  let turned = false
-  // Both at once (two workers); Promise.all so a failure of one never goes unhandled.
-  let [bottom, name] = await Promise.all([readBottom(card, ocr, known), readNameBand(card, ocr)])
+  const flipped = rotate180(card)
+  const firstTurned = likelyTurned(card)
+  const order = firstTurned ? [flipped, card] : [card, flipped]
+  let image = order[0]!
+  let turned = firstTurned
+  let { bottom, name } = await readSide(image, ocr, known)
   if (bottom.numbers.length === 0) {
-    const flipped = rotate180(card)
-    const [b2, n2] = await Promise.all([readBottom(flipped, ocr, known), readNameBand(flipped, ocr)])
-    const better = b2.numbers.length > 0 || (n2.confidence > name.confidence + 15 && n2.text.replace(/\W/g, '').length >= 4)
+    const other = await readSide(order[1]!, ocr, known)
+    const better = other.bottom.numbers.length > 0
+      || (nameStrength(other.name) > nameStrength(name) + 15 && other.name.text.replace(/\W/g, '').length >= 4)
     if (better) {
-      image = flipped
-      turned = true
-      bottom = b2
-      name = n2
+      image = order[1]!
+      turned = !firstTurned
+      bottom = other.bottom
+      name = other.name
     }
   }
   const hpRead = parseHp(name.text)
@@ -163,7 +252,7 @@ export async function readCardText(card: RgbImage, ocr: OcrPool, known: KnownVal
   }
 }
 
-async function readNameBand(img: RgbImage, ocr: OcrPool): Promise<{ text: string, confidence: number }> {
+async function readNameBand(img: RgbImage, ocr: OcrPool): Promise<NameRead> {
   const png = await bandPng(img, { x0: 0.03, y0: 0.02, x1: 0.97, y1: 0.165, scale: 1 })
   const r = await ocr.recognize({ image: png, psm: PSM.SINGLE_BLOCK })
   return { text: r.text, confidence: r.confidence }
