@@ -114,6 +114,8 @@ export function detectCards(rgb: Buffer, width: number, height: number, options:
   const imageArea = width * height
   const minArea = imageArea * (options.minAreaFraction ?? 0.012)
   const found: DetectedCard[] = []
+  // Quads fitted from the straight edges of a broken outline: used only where no clean outline is.
+  const fallback: DetectedCard[] = []
 
   withMats((track) => {
     const src = track(new cv.Mat(height, width, cv.CV_8UC3))
@@ -157,7 +159,13 @@ export function detectCards(rgb: Buffer, width: number, height: number, options:
           // Outlines filling the frame are the photo's own border, not a card.
           if (area < minArea || area > imageArea * 0.9) continue
           const candidate = quadOfContour(cv, contour, area)
-          if (candidate && !touchesFrame(candidate.quad, width, height)) found.push(candidate)
+          if (candidate) {
+            if (!touchesFrame(candidate.quad, width, height)) found.push(candidate)
+          }
+          else {
+            const fitted = quadFromLines(cv, contour, area)
+            if (fitted && !touchesFrame(fitted.quad, width, height)) fallback.push(fitted)
+          }
 
         }
         finally {
@@ -167,9 +175,42 @@ export function detectCards(rgb: Buffer, width: number, height: number, options:
     }
     // An empty binder pocket is card-shaped too; a card has print (edges) inside.
     const texture = textureMap as { data: Uint8Array, cols: number }
-    for (const c of found) c.texture = edgeDensity(texture.data, width, height, c.quad)
+    for (const c of [...found, ...fallback]) c.texture = edgeDensity(texture.data, width, height, c.quad)
   })
-  return suppress(found.filter(c => (c.texture ?? 1) >= MIN_TEXTURE))
+  const kept = suppress(found.filter(c => (c.texture ?? 1) >= MIN_TEXTURE))
+  let cards = kept
+  for (const f of suppress(fallback.filter(c => (c.texture ?? 1) >= MIN_TEXTURE))) {
+    const overlapping = cards.filter(k => coverage(f.quad, k.quad) > 0.15 || coverage(k.quad, f.quad) > 0.15)
+    // A card's art box and text box are sideways card shapes too: when a thumb hides the card's
+    // outline, they are all that was found. Such parts (inside, half the size, turned by 90°) give
+    // way to the fitted card; any other overlap means the fitted quad is the doubtful one.
+    // Likewise a card's inner frame is card-shaped: the outermost good outline is the card.
+    if (overlapping.every(k => isPartOf(k, f) || isInnerFrameOf(k, f))) cards = [...cards.filter(k => !overlapping.includes(k)), f]
+  }
+  return cards === kept ? kept : readingOrder(cards)
+}
+
+/** Direction of a quad's long axis (its first edge is a short one). */
+function longAxis(q: Quad): { dx: number, dy: number } {
+  const dx = (q[2][0] + q[3][0] - q[0][0] - q[1][0]) / 2, dy = (q[2][1] + q[3][1] - q[0][1] - q[1][1]) / 2
+  const n = Math.hypot(dx, dy) || 1
+  return { dx: dx / n, dy: dy / n }
+}
+
+/** `inner` is the frame inside `card` (same orientation, most of its size), and `card` a good outline too. */
+function isInnerFrameOf(inner: DetectedCard, card: DetectedCard): boolean {
+  return coverage(inner.quad, card.quad) > 0.9 && inner.area > card.area * 0.7 && inner.area < card.area
+    && card.score >= inner.score - 0.1 && angleBetween(longAxis(inner.quad), longAxis(card.quad)) < 20
+}
+
+/**
+ * `part` lies inside `card`, is at most ~half its size and turned across it (an art or text box).
+ * Two cards side by side make the same picture, but each of them is a better card outline than
+ * their sideways container, while an art box is a worse one than its card.
+ */
+function isPartOf(part: DetectedCard, card: DetectedCard): boolean {
+  return part.score < card.score + 0.02 && coverage(part.quad, card.quad) > 0.85 && part.area < card.area * 0.65
+    && angleBetween(longAxis(part.quad), longAxis(card.quad)) > 60
 }
 
 const MIN_TEXTURE = 0.015
@@ -240,7 +281,8 @@ function suppress(found: DetectedCard[]): DetectedCard[] {
   const candidates = found.filter(c => c.score > 0.55)
   const containers = new Set<DetectedCard>()
   for (const outer of candidates) {
-    const inner = candidates.filter(c => c !== outer && c.area < outer.area * 0.6 && pointInQuad(centre(c.quad), outer.quad))
+    // The art box and text box of one card are sideways card shapes inside it: parts, not cards.
+    const inner = candidates.filter(c => c !== outer && c.area < outer.area * 0.6 && pointInQuad(centre(c.quad), outer.quad) && !isPartOf(c, outer))
     // Two or more distinct cards inside (their centres apart) make this a page, not a card.
     const distinct: DetectedCard[] = []
     for (const c of inner) if (!distinct.some(d => coverage(c.quad, d.quad) > 0.5)) distinct.push(c)
@@ -259,10 +301,159 @@ function suppress(found: DetectedCard[]): DetectedCard[] {
     // A slightly smaller, clearly better outline is the card inside its sleeve or pocket.
     if (c.area > k.area * 0.7 && c.score > k.score + 0.05) kept[overlapping] = c
   }
-  // Reading order: rows top to bottom, then left to right.
+  return readingOrder(kept)
+}
+
+/** Reading order: rows top to bottom, then left to right. */
+function readingOrder(kept: DetectedCard[]): DetectedCard[] {
   return kept.sort((a, b) => {
     const ca = centre(a.quad), cb = centre(b.quad)
     const rowHeight = Math.sqrt(Math.min(a.area, b.area)) * 0.6
     return Math.abs(ca[1] - cb[1]) > rowHeight ? ca[1] - cb[1] : ca[0] - cb[0]
   })
+}
+
+interface EdgeLine {
+  /** A point on the line and its unit direction. */
+  px: number
+  py: number
+  dx: number
+  dy: number
+  /** Total length of the contour segments along it. */
+  support: number
+}
+
+/** Angle between two directions, ignoring their sense, in degrees (0–90). */
+function angleBetween(a: { dx: number, dy: number }, b: { dx: number, dy: number }): number {
+  return Math.acos(Math.min(1, Math.abs(a.dx * b.dx + a.dy * b.dy))) * 180 / Math.PI
+}
+
+function intersect(a: EdgeLine, b: EdgeLine): Point | null {
+  const det = a.dx * b.dy - a.dy * b.dx
+  if (Math.abs(det) < 1e-6) return null
+  const t = ((b.px - a.px) * b.dy - (b.py - a.py) * b.dx) / det
+  return [a.px + t * a.dx, a.py + t * a.dy]
+}
+
+/** Distance from a point to a line. */
+function offLine(l: EdgeLine, x: number, y: number): number {
+  return Math.abs((x - l.px) * l.dy - (y - l.py) * l.dx)
+}
+
+interface Segment { x0: number, y0: number, x1: number, y1: number, length: number, dx: number, dy: number }
+
+/** Length of the segments that lie along the edge a→b (same direction, close to it, projected inside it). */
+function edgeSupport(a: Point, b: Point, segments: Segment[], tolerance: number): number {
+  const len = dist(a, b)
+  if (len === 0) return 0
+  const edge: EdgeLine = { px: a[0], py: a[1], dx: (b[0] - a[0]) / len, dy: (b[1] - a[1]) / len, support: 0 }
+  let covered = 0
+  for (const s of segments) {
+    if (angleBetween(edge, s) > 6) continue
+    if (offLine(edge, (s.x0 + s.x1) / 2, (s.y0 + s.y1) / 2) > tolerance) continue
+    const t0 = (s.x0 - a[0]) * edge.dx + (s.y0 - a[1]) * edge.dy
+    const t1 = (s.x1 - a[0]) * edge.dx + (s.y1 - a[1]) * edge.dy
+    covered += Math.max(0, Math.min(len, Math.max(t0, t1)) - Math.max(0, Math.min(t0, t1)))
+  }
+  return Math.min(1, covered / len)
+}
+
+/**
+ * A card whose outline is broken — a thumb over an edge or a corner, a finger holding it — is not
+ * a clean quadrilateral contour, and its convex hull holds the thumb too. Its straight edges are
+ * still there: the contour is simplified to segments, collinear segments are merged into lines,
+ * and the quad is built from two pairs of near-parallel lines (or, when one side is hidden, from
+ * three lines with the fourth placed by the 63:88 aspect). A quad is kept only when the contour
+ * runs along most of its outline, so the art box or a thumb never makes a card.
+ */
+function quadFromLines(cv: ReturnType<typeof useCv>['cv'], contour: { data32S: Int32Array, rows: number }, contourArea: number): DetectedCard | null {
+  if (contour.rows < 8) return null
+  const size = Math.sqrt(contourArea)
+  const segments: Segment[] = withMats((track) => {
+    const approx = track(new cv.Mat())
+    cv.approxPolyDP(contour, approx, Math.max(2, size * 0.012), true)
+    const pts: Point[] = []
+    for (let k = 0; k < approx.rows; k++) pts.push([approx.data32S[k * 2], approx.data32S[k * 2 + 1]])
+    const out: Segment[] = []
+    for (let k = 0; k < pts.length; k++) {
+      const [x0, y0] = pts[k]!, [x1, y1] = pts[(k + 1) % pts.length]!
+      const length = Math.hypot(x1 - x0, y1 - y0)
+      if (length >= size * 0.08) out.push({ x0, y0, x1, y1, length, dx: (x1 - x0) / length, dy: (y1 - y0) / length })
+    }
+    return out
+  })
+  if (segments.length < 3 || segments.length > 60) return null
+  const tolerance = Math.max(2, size * 0.025)
+
+  // Collinear segments (the two pieces of an edge a thumb cuts) become one line.
+  const lines: EdgeLine[] = []
+  for (const s of [...segments].sort((a, b) => b.length - a.length)) {
+    const mx = (s.x0 + s.x1) / 2, my = (s.y0 + s.y1) / 2
+    const line = lines.find(l => angleBetween(l, s) < 5 && offLine(l, mx, my) < tolerance)
+    if (line) line.support += s.length
+    else lines.push({ px: mx, py: my, dx: s.dx, dy: s.dy, support: s.length })
+  }
+  const strong = lines.sort((a, b) => b.support - a.support).slice(0, 7).filter(l => l.support >= size * 0.2)
+  if (strong.length < 3) return null
+
+  let best: DetectedCard | null = null
+  const consider = (points: (Point | null)[], inferred: boolean) => {
+    if (points.some(p => !p)) return
+    const pts = points as Point[]
+    if (!isConvex(pts)) return
+    const quad = orderQuad(pts)
+    const { aspect, parallel } = shapeOf(quad)
+    if (aspect < 0.6 || aspect > 0.84 || parallel < 0.72) return
+    const area = polygonArea(quad)
+    // The contour must be about card-sized: not a card inside a bigger blob's outline, nor a sliver of one.
+    if (area > contourArea * 1.6 || area < contourArea * 0.45) return
+    const sides = [0, 1, 2, 3].map(i => edgeSupport(quad[i]!, quad[(i + 1) % 4]!, segments, tolerance))
+    const sorted = [...sides].sort((a, b) => b - a)
+    // Three sides mostly seen; with four lines the fourth at least partly (a thumb cuts it).
+    if (sorted[2]! < 0.55 || (!inferred && sorted[3]! < 0.2)) return
+    const seen = sides.reduce((s, v) => s + v, 0) / 4
+    const score = (inferred ? 0.85 : 0.95) * (1 - Math.abs(aspect - CARD_ASPECT) / CARD_ASPECT) * Math.sqrt(parallel) * (0.6 + 0.4 * seen)
+    if (!best || score > best.score) best = { quad, score, area }
+  }
+
+  for (let i = 0; i < strong.length; i++) {
+    for (let j = i + 1; j < strong.length; j++) {
+      const a = strong[i]!, b = strong[j]!
+      if (angleBetween(a, b) > 14) continue
+      const gap = offLine(a, b.px, b.py)
+      if (gap < size * 0.4) continue
+      for (let k = 0; k < strong.length; k++) {
+        if (k === i || k === j) continue
+        const c = strong[k]!
+        const cross = angleBetween(a, c)
+        if (cross < 60) continue
+        // Four lines: a second pair across the first.
+        for (let m = k + 1; m < strong.length; m++) {
+          if (m === i || m === j) continue
+          const d = strong[m]!
+          if (angleBetween(c, d) > 14 || angleBetween(a, d) < 60 || offLine(c, d.px, d.py) < size * 0.4) continue
+          consider([intersect(a, c), intersect(b, c), intersect(b, d), intersect(a, d)], false)
+        }
+        // Three lines: the hidden side parallel to c, at the card's length (a, b long sides) or width
+        // (a, b short sides), on the side of c where the contour lies.
+        const ca = intersect(a, c), cb = intersect(b, c)
+        if (!ca || !cb) continue
+        const nx = -c.dy, ny = c.dx
+        const side = Math.sign(centroidSide(segments, c, nx, ny)) || 1
+        for (const length of [gap / CARD_ASPECT, gap * CARD_ASPECT]) {
+          const shift = side * length
+          const d: EdgeLine = { px: c.px + nx * shift, py: c.py + ny * shift, dx: c.dx, dy: c.dy, support: 0 }
+          consider([ca, cb, intersect(b, d), intersect(a, d)], true)
+        }
+      }
+    }
+  }
+  return best
+}
+
+/** Which side of line `c` (along its normal) the contour's segments mostly lie on. */
+function centroidSide(segments: Segment[], c: EdgeLine, nx: number, ny: number): number {
+  let s = 0
+  for (const seg of segments) s += seg.length * (((seg.x0 + seg.x1) / 2 - c.px) * nx + ((seg.y0 + seg.y1) / 2 - c.py) * ny)
+  return s
 }
