@@ -27,7 +27,7 @@ export default defineNuxtConfig({
   // Top-level pages/, components/, composables/ (the layout the project settled on).
   srcDir: '.',
   devtools: { enabled: false },
-  modules: ['nuxt-auth-utils', '@nuxtjs/i18n'],
+  modules: ['nuxt-auth-utils', '@nuxtjs/i18n', 'nuxt-security'],
 
   // Web UI (issue 4): global stylesheet, head defaults, English and French with the browser's language first.
   css: ['~/assets/css/main.css'],
@@ -51,7 +51,36 @@ export default defineNuxtConfig({
     detectBrowserLanguage: { useCookie: true, cookieKey: 'pkv_locale', fallbackLocale: 'en' },
   },
 
+  // Security headers with a nonce-based CSP. Its rate limiter, size limiter, XSS filter and CORS
+  // handler are off: the app has its own per-route limits (server/middleware) and stores text as given.
+  security: {
+    headers: {
+      contentSecurityPolicy: {
+        'img-src': ["'self'", 'data:', 'blob:', 'https://assets.tcgdex.net'],
+        'worker-src': ["'self'", 'blob:'],
+        'connect-src': ["'self'"],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        // Self-hosted over plain HTTP on a home network must keep working.
+        'upgrade-insecure-requests': false,
+      },
+      crossOriginEmbedderPolicy: false,
+    },
+    rateLimiter: false,
+    requestSizeLimiter: false,
+    xssValidator: false,
+    corsHandler: false,
+    csrf: false,
+  },
+  routeRules: {
+    // The API reference viewer is a third-party page; the rest of the app keeps the strict policy.
+    '/api/docs/**': { security: { headers: { contentSecurityPolicy: false } } },
+    '/api/docs': { security: { headers: { contentSecurityPolicy: false } } },
+  },
+
   runtimeConfig: {
+    // The session cookie gets `Secure` per request when served over HTTPS (server/plugins/secure-cookies.ts),
+    // so that a self-hosted instance on plain HTTP can still sign in.
+    session: { cookie: { sameSite: 'lax', secure: false } },
     // Every key can be set with NUXT_<KEY> at run time; server/utils/config.ts also reads the plain names.
     databaseUrl: '',
     redisUrl: '',

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { anonymous, clientFor, rootDir, setupApp, signUp, url } from '../support/app'
 
-setupApp({ RATE_LIMIT_LOGIN_PER_MINUTE: '3' })
+setupApp({ RATE_LIMIT_LOGIN_PER_MINUTE: '3', TRUST_PROXY: 'true' })
 
 /** Every API route, read from server/api so that a new file is covered without editing this test. */
 function apiRoutes(): { method: string, path: string, file: string }[] {
@@ -54,6 +54,26 @@ describe('authentication on every route', () => {
   )
 })
 
+describe('security headers', () => {
+  it('serves pages with a nonce-based CSP and the usual hardening headers', async () => {
+    const res = await anonymous.request('/login')
+    expect(res.status).toBe(200)
+    const csp = res.headers.get('content-security-policy') ?? ''
+    expect(csp).toMatch(/script-src [^;]*'nonce-[^']+'/)
+    expect(csp).toMatch(/object-src 'none'/)
+    expect(csp).toMatch(/frame-ancestors 'self'/)
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(res.headers.get('referrer-policy')).toBeTruthy()
+    expect(res.headers.get('x-powered-by')).toBeNull()
+    const html = await res.text()
+    const nonce = csp.match(/'nonce-([^']+)'/)![1]
+    // Every inline script of the page carries the nonce, or the browser would refuse it.
+    for (const tag of html.match(/<script(?![^>]*\bsrc=)(?![^>]*type="application\/json")[^>]*>/g) ?? []) {
+      expect(tag).toContain(`nonce="${nonce}"`)
+    }
+  })
+})
+
 describe('sessions and cross-site requests', () => {
   it('sets an HttpOnly, SameSite=Lax session cookie', async () => {
     const res = await anonymous.request('/api/auth/register', {
@@ -63,6 +83,18 @@ describe('sessions and cross-site requests', () => {
     const cookie = res.headers.getSetCookie().join('\n')
     expect(cookie).toMatch(/HttpOnly/i)
     expect(cookie).toMatch(/SameSite=Lax/i)
+  })
+
+  it('marks the session cookie Secure when served over HTTPS, and only then', async () => {
+    const register = (headers: Record<string, string>) => anonymous.request('/api/auth/register', {
+      method: 'POST',
+      headers,
+      json: { email: `tls-${Date.now()}-${Math.random()}@example.test`, password: 'long enough password', name: 't' },
+    })
+    const overTls = (await register({ 'x-forwarded-proto': 'https' })).headers.getSetCookie().join('\n')
+    expect(overTls).toMatch(/;\s*Secure/i)
+    const plain = (await register({})).headers.getSetCookie().join('\n')
+    expect(plain).not.toMatch(/;\s*Secure/i)
   })
 
   it('refuses a state-changing request from another site, but not one with an API token', async () => {
