@@ -55,6 +55,8 @@ const SLASH_NUMBER = new RegExp(
   'g',
 )
 /** A run of digits where the slash was lost (`104189` for `104/189`). */
+/** A year as the copyright line prints it (1995–2039): never a glued number. */
+const COPYRIGHT_YEAR = /^(?:199[5-9]|20[0-3]\d)$/
 const GLUED_NUMBER = /(?<![0-9/])([0-9OoQ]?[0-9]{4,6})(?![0-9/])/g
 
 /** Promo and gallery numbers printed without a total: `SWSH050`, `SV049`, `BW92`, `XY123`, `SM60`. */
@@ -113,6 +115,8 @@ export function parseCardNumbers(text: string, knownTotals?: ReadonlySet<number>
   }
   if (knownTotals) {
     for (const m of normalized.matchAll(GLUED_NUMBER)) {
+      // The copyright line's year (`©2024 Pokémon`) is no number with a lost slash.
+      if (COPYRIGHT_YEAR.test(m[1]!)) continue
       // A leading zero of a three-digit number (`0217203` for `0217/203`... `217/203`).
       const digits = repairDigits(m[1]!)!.replace(/^0(?=\d{5,})/, '')
       for (let cut = 1; cut < digits.length; cut++) {

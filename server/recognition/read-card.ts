@@ -19,6 +19,9 @@ const NOT_NAME = new Set([
   'energy', 'energie', 'special', 'speciale', 'put', 'on', 'the', 'of', 'sur', 'le', 'la',
 ])
 
+/** Labels printed next to the name on its row (never at either end of a name). */
+const EDGE_LABELS = new Set(['hp', 'pv', 'kp', 'ps', 'basic', 'base', 'stage', 'niveau'])
+
 /**
  * Runs of 1–4 words of each OCR line that may be the printed name, longest first. OCR glues
  * icons and HP to the name, so every run is tried against the catalogue.
@@ -33,6 +36,8 @@ export function nameQueries(text: string): string[] {
       for (let i = 0; i + n <= tokens.length; i++) {
         const run = tokens.slice(i, i + n)
         if (run.every(t => NOT_NAME.has(t.toLowerCase()))) continue
+        // `BASIC Charmander HP`: the labels around the name are no part of it (shorter runs cover it).
+        if (n > 1 && (EDGE_LABELS.has(run[0]!.toLowerCase()) || EDGE_LABELS.has(run[n - 1]!.toLowerCase()))) continue
         const q = run.join(' ')
         if (q.replace(/[^\p{L}]/gu, '').length >= 3) out.add(q)
       }

@@ -24,6 +24,15 @@ describe('parseCardNumber', () => {
     expect(parseCardNumber('SWSHO5O')).toMatchObject({ number: 'SWSH050', value: 50 })
   })
 
+  it('does not take the copyright year for a number that lost its slash', () => {
+    const totals = new Set([24, 17, 12, 193, 189])
+    expect(shown('©2024 Pokémon / Nintendo / Creatures / GAME FREAK', totals)).toEqual([])
+    expect(shown('©2017 Pokémon', totals)).toEqual([])
+    expect(shown('2012 cu Nintendo', totals)).toEqual([])
+    // A real glued number still parses.
+    expect(shown('PAL EN 012193', totals)).toContain('12/193~')
+  })
+
   it('ignores text that only looks like a number', () => {
     expect(parseCardNumber('Illus. Kagemaru Himeno')).toBeNull()
     expect(parseCardNumber('It swims gracefully along the sea floor')).toBeNull()
