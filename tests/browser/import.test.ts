@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { setupApp, url } from '../support/app'
 import {
   addPhotos, analyse, DESKTOP, launchBrowser, openPage, type PhotoLabel, projectFixtures, realDevFixtures,
-  screenshot, signUpInBrowser, waitForHydration, expectAttribute, expectCount, expectDisabled, expectExactText, expectText, expectVisible } from '../support/browser'
+  expectNoHorizontalOverflow, screenshot, signUpInBrowser, waitForHydration, expectAttribute, expectCount, expectDisabled, expectExactText, expectText, expectVisible } from '../support/browser'
 
 setupApp()
 
@@ -74,6 +74,7 @@ describe('photo import through FilePond', () => {
     await analyse(page)
     await expectText(page.locator('[data-testid=review-summary]'), 'in 1 photo')
     await screenshot(page, 'phone-review')
+    await expectNoHorizontalOverflow(page)
 
     await confirmCard(page, cardId)
     await screenshot(page, 'phone-review-confirmed')
@@ -101,6 +102,7 @@ describe('photo import through FilePond', () => {
     await expectExactText(page.locator('h1'), 'Vérifiez vos cartes')
     await expectText(page.locator('[data-testid=review-summary]'), 'sur 1 photo')
     await screenshot(page, 'phone-review-fr')
+    await expectNoHorizontalOverflow(page)
     await confirmCard(page, cardId)
     await expectText(page.locator('[data-testid=draft-added]'), 'Ajoutée')
 
@@ -159,6 +161,7 @@ describe('photo import through FilePond', () => {
     await expectText(problems, 'This file is not a photo')
     await expectDisabled(page.locator('[data-testid=analyse]'))
     await screenshot(page, 'phone-import-bad-file')
+    await expectNoHorizontalOverflow(page)
 
     // With a real photo next to it, only the real photo goes.
     await addPhotos(page, [path(singles[0]!)])

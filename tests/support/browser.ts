@@ -146,3 +146,9 @@ export const expectDisabled = (loc: Loc, options?: PollOptions & { message?: str
   poll(() => loc.first().isDisabled({ timeout: 1000 }).catch(() => false), options?.message, options).toBe(true)
 export const expectValue = (loc: Loc, value: string, options?: PollOptions & { message?: string }) =>
   poll(() => loc.first().inputValue({ timeout: 1000 }).catch(() => ''), options?.message, options).toBe(value)
+
+/** Fails when the page is wider than the viewport (something does not fit the phone). */
+export async function expectNoHorizontalOverflow(page: Page, label = page.url()) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+  vitestExpect(overflow, `horizontal overflow on ${label}`).toBeLessThanOrEqual(0)
+}
