@@ -1,3 +1,4 @@
+import { copyFileSync, mkdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -73,7 +74,6 @@ export default defineNuxtConfig({
   },
   routeRules: {
     // The API reference viewer is a third-party page; the rest of the app keeps the strict policy.
-    '/api/docs/**': { security: { headers: { contentSecurityPolicy: false } } },
     '/api/docs': { security: { headers: { contentSecurityPolicy: false } } },
   },
 
@@ -105,10 +105,20 @@ export default defineNuxtConfig({
       production: 'runtime',
       meta: { title: 'Poke-ventory API', description: 'Pokémon TCG collection and photo import API', version: '1.0.0' },
       route: '/api/_openapi.json',
-      ui: { scalar: { route: '/api/docs' }, swagger: { route: '/api/docs/swagger' } },
+      // The viewer is served by server/routes/api/docs.get.ts from local files, not from a CDN.
+      ui: { scalar: false, swagger: false },
     },
     externals: { traceInclude: runtimeAssets },
     serverAssets: [{ baseName: 'catalog', dir: fileURLToPath(new URL('./data', import.meta.url)) }],
+  },
+
+  hooks: {
+    // Ship Swagger UI's two files with the public assets (the package holds 12 MB more that we do not need).
+    'nitro:build:public-assets': (nitro) => {
+      const target = join(nitro.options.output.publicDir, 'api/docs/assets')
+      mkdirSync(target, { recursive: true })
+      for (const file of ['swagger-ui-bundle.js', 'swagger-ui.css']) copyFileSync(join(packageDir('swagger-ui-dist'), file), join(target, file))
+    },
   },
 
   typescript: { strict: true },

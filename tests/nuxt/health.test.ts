@@ -22,5 +22,11 @@ describe('GET /api/health', () => {
     const docs = await anonymous.request('/api/docs')
     expect(docs.status).toBe(200)
     expect(docs.headers.get('content-type')).toMatch(/text\/html/)
+    const html = await docs.text()
+    // Served from the app itself: no CDN, so the reference works offline.
+    expect(html).not.toMatch(/https?:\/\//)
+    for (const asset of html.match(/\/api\/docs\/assets\/[\w.-]+/g)!) {
+      expect((await anonymous.request(asset)).status).toBe(200)
+    }
   })
 })
