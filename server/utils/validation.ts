@@ -13,7 +13,19 @@ function invalid(error: z.ZodError, where: string) {
   })
 }
 
+// h3 parses JSON whatever the declared type: refuse other types, so that a cross-site HTML form
+// (text/plain, urlencoded, multipart: no CORS preflight) can never feed a JSON route.
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
+
+// Postgres text cannot hold NUL: refuse it as bad input instead of failing in the database (500).
+const hasNul = (value: unknown) => JSON.stringify(value ?? null).includes('\\u0000')
+const nulRefused = () => createError({ statusCode: 400, message: 'Text cannot contain NUL (\\u0000) characters' })
+
 export async function readBodyAs<T extends z.ZodType>(event: H3Event, schema: T): Promise<z.output<T>> {
+  const hasBody = Number(getRequestHeader(event, 'content-length') || 0) > 0 || !!getRequestHeader(event, 'transfer-encoding')
+  if (hasBody && !JSON_TYPE.test(getRequestHeader(event, 'content-type') ?? '')) {
+    throw createError({ statusCode: 415, message: 'Send the request body as JSON (Content-Type: application/json)' })
+  }
   let body: unknown
   try {
     body = await readBody(event)
@@ -21,13 +33,16 @@ export async function readBodyAs<T extends z.ZodType>(event: H3Event, schema: T)
   catch {
     throw createError({ statusCode: 400, message: 'Request body is not valid JSON' })
   }
+  if (hasNul(body)) throw nulRefused()
   const result = schema.safeParse(body ?? {})
   if (!result.success) throw invalid(result.error, 'body')
   return result.data
 }
 
 export function getQueryAs<T extends z.ZodType>(event: H3Event, schema: T): z.output<T> {
-  const result = schema.safeParse(getQuery(event))
+  const query = getQuery(event)
+  if (hasNul(query)) throw nulRefused()
+  const result = schema.safeParse(query)
   if (!result.success) throw invalid(result.error, 'query')
   return result.data
 }

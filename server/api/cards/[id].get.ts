@@ -27,7 +27,7 @@ export default defineEventHandler(async (event) => {
   // received, decoded, and escaped again.
   const raw = getRouterParam(event, 'id') ?? ''
   const decoded = safeDecode(raw)
-  const ids = [...new Set([raw, decoded, encodeURIComponent(decoded)])].filter(id => id && id.length <= 64)
+  const ids = [...new Set([raw, decoded, encodeURIComponent(decoded)])].filter(id => id && id.length <= 64 && !id.includes('\0'))
   const { lang } = getQueryAs(event, catalogLangQuerySchema)
   const user = await optionalUser(event)
   const db = await useDb()

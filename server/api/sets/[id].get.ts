@@ -17,7 +17,7 @@ export default defineEventHandler(async (event) => {
   const id = getRouterParam(event, 'id') ?? ''
   const { lang } = getQueryAs(event, catalogLangQuerySchema)
   const user = await optionalUser(event)
-  const detail = id.length <= 64 ? await getSetDetail(await useDb(), id, user?.id ?? null, lang) : null
+  const detail = id.length <= 64 && !id.includes('\0') ? await getSetDetail(await useDb(), id, user?.id ?? null, lang) : null
   if (!detail) throw createError({ statusCode: 404, message: 'Set not found' })
   return detail
 })
