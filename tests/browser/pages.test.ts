@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { setupApp, url } from '../support/app'
-import { DESKTOP, launchBrowser, openPage, PHONE, screenshot, signUpInBrowser, waitForHydration, expectCount, expectExactText, expectText, expectValue } from '../support/browser'
+import { DESKTOP, launchBrowser, openPage, PHONE, screenshot, signUpInBrowser, waitForHydration, expectAttribute, expectCount, expectExactText, expectText, expectValue } from '../support/browser'
 
 setupApp()
 
