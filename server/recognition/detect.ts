@@ -13,6 +13,8 @@ export interface DetectedCard {
   area: number
   /** Share of edge pixels inside (print on a card; none in an empty pocket). */
   texture?: number
+  /** Corners only approximated (a minimum-area rectangle of a rounded or broken outline): worth snapping to the edges. */
+  rough?: boolean
 }
 
 export interface DetectOptions {
@@ -116,6 +118,7 @@ export function detectCards(rgb: Buffer, width: number, height: number, options:
   const found: DetectedCard[] = []
   // Quads fitted from the straight edges of a broken outline: used only where no clean outline is.
   const fallback: DetectedCard[] = []
+  let gradient: Gradient | undefined
 
   withMats((track) => {
     const src = track(new cv.Mat(height, width, cv.CV_8UC3))
@@ -147,6 +150,10 @@ export function detectCards(rgb: Buffer, width: number, height: number, options:
     }
 
     const textureMap = maps[2]
+    const gx = track(new cv.Mat()), gy = track(new cv.Mat())
+    cv.Sobel(blurred, gx, cv.CV_16S, 1, 0, 3)
+    cv.Sobel(blurred, gy, cv.CV_16S, 0, 1, 3)
+    gradient = { gx: Int16Array.from(gx.data16S), gy: Int16Array.from(gy.data16S), width, height }
     for (const map of maps) {
       const contours = track(new cv.MatVector())
       const hierarchy = track(new cv.Mat())
@@ -187,7 +194,72 @@ export function detectCards(rgb: Buffer, width: number, height: number, options:
     // Likewise a card's inner frame is card-shaped: the outermost good outline is the card.
     if (overlapping.every(k => isPartOf(k, f) || isInnerFrameOf(k, f))) cards = [...cards.filter(k => !overlapping.includes(k)), f]
   }
-  return cards === kept ? kept : readingOrder(cards)
+  return (cards === kept ? kept : readingOrder(cards)).map(c => (c.rough ? refineCard(c, gradient!) : c))
+}
+
+/** Sobel derivatives of the grey working copy. */
+export interface Gradient { gx: Int16Array, gy: Int16Array, width: number, height: number }
+
+/** Mean strength of the edge across the segment a→b (gradient along its normal), sampled. */
+function edgeStrength(g: Gradient, a: Point, b: Point, nx: number, ny: number): number {
+  let sum = 0, n = 0
+  for (let k = 0; k < 24; k++) {
+    const t = 0.1 + 0.8 * (k + 0.5) / 24
+    const x = Math.round(a[0] + (b[0] - a[0]) * t), y = Math.round(a[1] + (b[1] - a[1]) * t)
+    if (x < 1 || y < 1 || x >= g.width - 1 || y >= g.height - 1) continue
+    const i = y * g.width + x
+    sum += Math.abs(g.gx[i]! * nx + g.gy[i]! * ny)
+    n++
+  }
+  return n >= 12 ? sum / n : 0
+}
+
+/**
+ * Snaps each side of a quad onto the strongest straight edge within a few percent of it (both
+ * ends move independently, so its angle can change too). Outlines from a convex hull or a
+ * minimum-area rectangle sit a little off the card (a stand under it, a rounded corner, an inner
+ * frame); the reader needs the card's own edges, since its name and number hug them. A side
+ * moves only when the edge found is clearly stronger than where it was, and the refined quad
+ * must still be card-shaped.
+ */
+export function refineCard(card: DetectedCard, g: Gradient): DetectedCard {
+  const q = card.quad
+  const [cx, cy] = centre(q)
+  const reach = Math.max(3, Math.round(Math.sqrt(card.area) * 0.1))
+  const step = Math.max(1, Math.round(reach / 12))
+  const sides: EdgeLine[] = []
+  for (let i = 0; i < 4; i++) {
+    const a = q[i]!, b = q[(i + 1) % 4]!
+    const len = dist(a, b)
+    const dx = (b[0] - a[0]) / len, dy = (b[1] - a[1]) / len
+    let nx = -dy, ny = dx
+    // Outward normal.
+    if ((a[0] + b[0]) / 2 * nx + (a[1] + b[1]) / 2 * ny < cx * nx + cy * ny) {
+      nx = -nx
+      ny = -ny
+    }
+    const base = edgeStrength(g, a, b, nx, ny)
+    let best = { s: base, d0: 0, d1: 0 }
+    for (let d0 = -reach; d0 <= reach; d0 += step) {
+      for (let d1 = -reach; d1 <= reach; d1 += step) {
+        const s = edgeStrength(g, [a[0] + nx * d0, a[1] + ny * d0], [b[0] + nx * d1, b[1] + ny * d1], nx, ny)
+        if (s > best.s) best = { s, d0, d1 }
+      }
+    }
+    const moved = best.s > base * 1.8 ? best : { s: base, d0: 0, d1: 0 }
+    const a2: Point = [a[0] + nx * moved.d0, a[1] + ny * moved.d0], b2: Point = [b[0] + nx * moved.d1, b[1] + ny * moved.d1]
+    const l2 = dist(a2, b2)
+    sides.push({ px: a2[0], py: a2[1], dx: (b2[0] - a2[0]) / l2, dy: (b2[1] - a2[1]) / l2, support: moved.s })
+  }
+  const corners = [0, 1, 2, 3].map(i => intersect(sides[(i + 3) % 4]!, sides[i]!))
+  if (corners.some(p => !p)) return card
+  const quad = corners as Quad
+  if (!isConvex(quad)) return card
+  const { aspect, parallel } = shapeOf(quad)
+  if (aspect < 0.6 || aspect > 0.84 || parallel < 0.72) return card
+  const area = polygonArea(quad)
+  if (area < card.area * 0.8 || area > card.area * 1.2) return card
+  return { ...card, quad, area }
 }
 
 /** Direction of a quad's long axis (its first edge is a short one). */
@@ -249,6 +321,7 @@ function quadOfContour(cv: ReturnType<typeof useCv>['cv'], contour: unknown, con
     const approx = track(new cv.Mat())
     cv.approxPolyDP(hull, approx, 0.02 * peri, true)
     let points: Point[] | null = null
+    let rough = false
     if (approx.rows === 4) {
       points = []
       for (let k = 0; k < 4; k++) points.push([approx.data32S[k * 2], approx.data32S[k * 2 + 1]])
@@ -259,6 +332,7 @@ function quadOfContour(cv: ReturnType<typeof useCv>['cv'], contour: unknown, con
       const rectPoints = cv.RotatedRect.points(rect) as { x: number, y: number }[]
       points = rectPoints.map(p => [p.x, p.y] as Point)
       if (hullArea / polygonArea(points) < 0.9) return null
+      rough = true
     }
     if (!points || !isConvex(points)) return null
     const quad = orderQuad(points)
@@ -268,7 +342,7 @@ function quadOfContour(cv: ReturnType<typeof useCv>['cv'], contour: unknown, con
     const fill = Math.min(contourArea, hullArea) / quadArea
     if (fill < 0.8) return null
     const score = fill * (1 - Math.abs(aspect - CARD_ASPECT) / CARD_ASPECT) * Math.sqrt(parallel)
-    return { quad, score, area: quadArea }
+    return { quad, score, area: quadArea, rough }
   })
 }
 

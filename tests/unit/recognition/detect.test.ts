@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CARD_ASPECT, detectCards, orderQuad, type Point, type Quad } from '../../../server/recognition/detect'
+import { CARD_ASPECT, detectCards, type Gradient, orderQuad, type Point, type Quad, refineCard } from '../../../server/recognition/detect'
 
 /** A plain RGB canvas with filled convex polygons drawn on it (scanline fill, no dependency). */
 function canvas(width: number, height: number, background: [number, number, number]) {
@@ -91,6 +91,27 @@ describe('detectCards', () => {
     expect(found).toHaveLength(2)
     expect(cornerError(found[0]!.quad, left)).toBeLessThan(10)
     expect(cornerError(found[1]!.quad, right)).toBeLessThan(10)
+  })
+
+  it('snaps a rough outline (a rectangle reaching over a card stand) onto the card\'s own edges', () => {
+    const c = canvas(800, 900, [45, 45, 50])
+    const truth = orderQuad(cardQuad(400, 420, 420, 3))
+    drawCard(c, truth)
+    // Grey-level derivatives, as the detector computes them (Sobel-like central differences).
+    const grey = (x: number, y: number) => { const i = (y * c.width + x) * 3; return (c.rgb[i]! + c.rgb[i + 1]! + c.rgb[i + 2]!) / 3 }
+    const g: Gradient = { gx: new Int16Array(c.width * c.height), gy: new Int16Array(c.width * c.height), width: c.width, height: c.height }
+    for (let y = 1; y < c.height - 1; y++) {
+      for (let x = 1; x < c.width - 1; x++) {
+        g.gx[y * c.width + x] = grey(x + 1, y) - grey(x - 1, y)
+        g.gy[y * c.width + x] = grey(x, y + 1) - grey(x, y - 1)
+      }
+    }
+    // The rough outline: bottom corners 30 px too low, the left side 12 px out.
+    const rough: Quad = [[truth[0][0] - 12, truth[0][1]], truth[1], [truth[2][0], truth[2][1] + 30], [truth[3][0] - 12, truth[3][1] + 30]]
+    const area = 420 * 420 / CARD_ASPECT
+    const refined = refineCard({ quad: rough, score: 0.9, area, rough: true }, g)
+    expect(cornerError(rough, truth)).toBeGreaterThan(25)
+    expect(cornerError(refined.quad, truth)).toBeLessThan(6)
   })
 
   it('finds nothing in a photo of an untextured card-shaped patch (an empty pocket)', () => {
