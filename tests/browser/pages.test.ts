@@ -35,6 +35,8 @@ describe('web UI pages', () => {
 
     await page.goto('/login?redirect=/collection')
     await waitForHydration(page)
+    w.expectFailures(/\/api\/auth\/login$/)
+    w.expectFailures(/\/sets\/no-such-set$/)
     await page.fill('#login-password', 'wrong password!')
     await page.fill('#login-email', email)
     await page.click('[data-testid=login-form] button[type=submit]')

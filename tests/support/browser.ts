@@ -25,6 +25,8 @@ export interface WatchedPage {
   problems: string[]
   /** Fails when anything went to the console as an error or a page error happened. */
   assertClean: () => void
+  /** Requests the test provokes on purpose (a wrong password, a 404 page): Chromium logs their status. */
+  expectFailures: (url: RegExp) => void
 }
 
 /** A new context + page at phone size (or `viewport`) that records every console error and page error. */
@@ -41,10 +43,11 @@ export async function openPage(browser: Browser, options: { viewport?: { width: 
   await context.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, route => route.abort('internetdisconnected'))
   const page = await context.newPage()
   const problems: string[] = []
+  const expected = [...EXPECTED_FAILURES]
   page.on('console', (msg: ConsoleMessage) => {
     if (msg.type() !== 'error' && !(msg.type() === 'warning' && /hydration/i.test(msg.text()))) return
     const where = msg.location()?.url ?? ''
-    if (EXPECTED_FAILURES.some(re => re.test(where) || re.test(msg.text()))) return
+    if (expected.some(re => re.test(where) || re.test(msg.text()))) return
     problems.push(`console.${msg.type()}: ${msg.text()} (${where})`)
   })
   page.on('pageerror', err => problems.push(`pageerror: ${err.message}`))
@@ -55,6 +58,7 @@ export async function openPage(browser: Browser, options: { viewport?: { width: 
     assertClean: () => {
       if (problems.length) throw new Error(`Browser problems:\n${problems.join('\n')}`)
     },
+    expectFailures: (url: RegExp) => { expected.push(url) },
   }
 }
 
