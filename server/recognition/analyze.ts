@@ -3,7 +3,7 @@ import { decodePhoto, type DecodedPhoto } from './decode'
 import { CARD_ASPECT, detectCards, type Point, type Quad } from './detect'
 import type { OcrPool } from './ocr-pool'
 import { type CardReading, isConfident, rankCandidates } from './rank'
-import { readCardText, readPhotoNumbers } from './read-card'
+import { type PhotoNumberLimits, readCardText, readPhotoNumbers } from './read-card'
 import type { DraftResult, PhotoAnalysis, ReadText } from './types'
 import { cropJpeg, type RgbImage, toFullResolution, warpCard } from './warp'
 
@@ -88,6 +88,20 @@ export async function analyzePhoto(bytes: Buffer, options: AnalyzeOptions): Prom
     mark = now
   }
 
+  // OCR calls per photo: the load-independent measure of reading cost (timings.ocr).
+  let ocrCalls = 0
+  const pool = options.ocr
+  const ocr: OcrPool = {
+    size: pool.size,
+    warmUp: () => pool.warmUp(),
+    close: () => pool.close(),
+    recognize: (job) => {
+      ocrCalls++
+      return pool.recognize(job)
+    },
+  }
+  options = { ...options, ocr }
+
   const photo = await decodePhoto(bytes, options.maxPixels)
   lap('decode')
   const detected = detectCards(photo.small.rgb, photo.small.width, photo.small.height)
@@ -103,9 +117,10 @@ export async function analyzePhoto(bytes: Buffer, options: AnalyzeOptions): Prom
     const readings = new Map<DraftResult, CardReading>()
     drafts = await Promise.all(quads.map(q => analyzeCard(photo, q, options, readings)))
     // No number on any card found (a fanned stack whose top card was taken for a whole card, a
-    // thumb over the number): look for numbers in the whole photo as well.
+    // thumb over the number): look for numbers in the rest of the photo, outside the cards
+    // already read, within a small budget (the cards' own lines were read already).
     if (quads.length <= 2 && drafts.every(d => d.status === 'pending' && !d.read.number)) {
-      const whole = await readWholePhoto(photo, options)
+      const whole = await readWholePhoto(photo, options, { exclude: quads, ...OUTSIDE_CARDS })
       const withNumbers = whole.filter(d => d.read.number)
       if (withNumbers.length === 1 && drafts.length === 1) {
         // One card, one number: the card's name and the photo's number together.
@@ -119,20 +134,28 @@ export async function analyzePhoto(bytes: Buffer, options: AnalyzeOptions): Prom
     }
   }
   else {
-    drafts = await readWholePhoto(photo, options)
+    drafts = await readWholePhoto(photo, options, NO_CARD)
   }
   lap('read')
+  timings.ocr = ocrCalls
   timings.total = Math.round(performance.now() - started)
   return { width: photo.width, height: photo.height, drafts, timings }
 }
 
+/**
+ * Bounds of the whole-photo pass (lines read, milliseconds): generous when no card was found
+ * (a close-up or a fanned stack is all there is), small around detected cards.
+ */
+const NO_CARD = { maxLines: 16, minLines: 8, budgetMs: 2500 }
+const OUTSIDE_CARDS = { maxLines: 6, minLines: 2, budgetMs: 1000 }
+
 /** Number readings behind whole-photo drafts (to combine with a card's name). */
 const wholeNumbers = new WeakMap<DraftResult, CardReading['numbers']>()
 
-async function readWholePhoto(photo: DecodedPhoto, options: AnalyzeOptions): Promise<DraftResult[]> {
+async function readWholePhoto(photo: DecodedPhoto, options: AnalyzeOptions, limits: PhotoNumberLimits): Promise<DraftResult[]> {
   const image: RgbImage = { rgb: photo.rgb, width: photo.width, height: photo.height }
   try {
-    const { found, text } = await readPhotoNumbers(image, options.ocr, options.index)
+    const { found, text } = await readPhotoNumbers(image, options.ocr, options.index, limits)
     if (found.length === 0) {
       return [{ quad: null, crop: null, read: { ...EMPTY_READ, raw: { photo: text } }, candidates: [], confident: false, status: 'pending', failureReason: null }]
     }

@@ -152,11 +152,14 @@ export function nameSimilarity(a: string, b: string): number {
   return ratio(a, b, { full_process: false }) / 100
 }
 
+/** What a name search needs of the index. */
+export type NameIndex = Pick<CatalogIndex, 'names' | 'trigrams'>
+
 /**
  * The catalogue names closest to a folded query: a trigram shortlist, then `fuzzball.ratio`.
  * Names of every language are in the choices (a French card reads `Dracaufeu`).
  */
-export function searchNames(index: CatalogIndex, query: string, limit = 8, shortlist = 150): NameMatch[] {
+export function searchNames(index: NameIndex, query: string, limit = 8, shortlist = 150): NameMatch[] {
   if (query.length < 3) return []
   const counts = new Map<number, number>()
   for (const t of trigramsOf(query)) {

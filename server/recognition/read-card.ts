@@ -1,15 +1,36 @@
 import sharp from 'sharp'
+import { type CatalogEntry, foldName, type NameIndex, printedSetCode, searchNames } from './catalog-index'
 import { findTextLines, type TextLine } from './lines'
 import { type OcrPool, PSM } from './ocr-pool'
-import { type CardNumber, parseCardNumbers, parseHp, parseSetCode } from './parse'
+import { type CardNumber, numberKey, parseCardNumbers, parseHp, parseSetCode } from './parse'
 import type { CardReading } from './rank'
 import type { ReadText } from './types'
+import type { Quad } from './detect'
 import { bandPng, type RgbImage, rotate180 } from './warp'
 
 /** What the catalogue prints, to validate readings: set codes and printed totals. */
 export interface KnownValues {
   setCodes: ReadonlySet<string>
   totals: ReadonlySet<number>
+  /** Printings by number (a `CatalogIndex` has them): which set codes could settle a tie. */
+  byNumber?: ReadonlyMap<string, CatalogEntry[]>
+  /** The catalogue's names (a `CatalogIndex` has them): a name it knows settles the orientation. */
+  names?: NameIndex['names']
+  trigrams?: NameIndex['trigrams']
+}
+
+/** Similarity of the best catalogue name for any of the queries (0 without a name index). */
+export function knownNameSimilarity(known: KnownValues, queries: string[]): number {
+  if (!known.names || !known.trigrams) return 0
+  const index = { names: known.names, trigrams: known.trigrams }
+  let best = 0
+  for (const q of queries) {
+    const folded = foldName(q)
+    // Short runs match some name by chance (`Mew`, `Onix`): only names of 4+ letters count.
+    if (folded.replace(/[^a-z]/g, '').length < 4) continue
+    best = Math.max(best, searchNames(index, folded, 1, 60)[0]?.similarity ?? 0)
+  }
+  return best
 }
 
 /** Words of the name band that are never (part of) a card name. */
@@ -98,6 +119,81 @@ export interface BottomRead {
   text: string
 }
 
+/** Set codes printed on cards (Scarlet & Violet on, 2023): older cards show a set symbol. */
+const CODE_BOX_ERA = '2023'
+
+/**
+ * The printed set codes that would tell apart the printings sharing the number read, when
+ * there are several and at least two of them print a code box. Empty when nothing to settle.
+ */
+export function codesToSettle(numbers: CardNumber[], known: KnownValues): string[] {
+  if (!known.byNumber) return []
+  const n = numbers.find(x => x.printedTotal !== null && !x.loose) ?? numbers.find(x => x.printedTotal !== null)
+  if (!n) return []
+  const same = (known.byNumber.get(numberKey(n.number)) ?? []).filter(e => e.printedTotal === n.printedTotal)
+  if (same.length < 2) return []
+  const codes = new Set(same.filter(e => (e.releaseDate ?? '') >= CODE_BOX_ERA).map(printedSetCode).filter((c): c is string => !!c))
+  return [...codes]
+}
+
+/** Letters of a code box read that match one of the expected codes (one letter may be misread). */
+export function matchCode(text: string, codes: string[]): string | null {
+  const words = text.toUpperCase().match(/[A-Z0-9]{3,4}/g) ?? []
+  for (const exact of [true, false]) {
+    const hits = new Set<string>()
+    for (const w of words) {
+      for (const c of codes) {
+        for (let i = 0; i + 3 <= w.length; i++) {
+          const part = w.slice(i, i + 3)
+          const diff = [...part].filter((ch, k) => ch !== c[k]).length
+          if (exact ? diff === 0 : diff === 1) hits.add(c)
+        }
+      }
+    }
+    if (hits.size === 1) return [...hits][0]!
+    if (hits.size > 1) return null
+  }
+  return null
+}
+
+/**
+ * The set-code box (`PAL EN`, white on a black box) left of the number: the left part of the
+ * number row, inverted, upscaled, letters only.
+ */
+async function readCodeBox(img: RgbImage, ocr: OcrPool, line: TextLine, codes: string[]): Promise<string | null> {
+  const pad = Math.round(line.height * 0.35)
+  const left = Math.max(0, line.x - pad), top = Math.max(0, line.y - pad)
+  const width = Math.min(img.width - left, Math.round(line.width * 0.62) + pad)
+  const height = Math.min(img.height - top, line.height + 2 * pad)
+  const scale = Math.max(2, Math.min(4, 48 / line.height))
+  const image = await sharp(img.rgb, { raw: { width: img.width, height: img.height, channels: 3 } })
+    .extract({ left, top, width, height })
+    .greyscale()
+    .resize(Math.round(width * scale), Math.round(height * scale), { kernel: 'cubic' })
+    .normalise()
+    .negate()
+    .png({ compressionLevel: 1 })
+    .toBuffer()
+  const r = await ocr.recognize({ image, psm: PSM.SINGLE_LINE, whitelist: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ ' })
+  return matchCode(r.text, codes)
+}
+
+/** Tallest single line of the bottom row (the number is ≈ 17–25 px on the canonical warp). */
+const BOTTOM_LINE_MAX = 42
+
+/**
+ * Text lines of the bottom row. The illustrator line and the number row (with the dark set-code
+ * box between them) often merge into one blob two lines tall: its lower half is the number row.
+ */
+export function bottomLines(img: RgbImage): TextLine[] {
+  const out: TextLine[] = []
+  for (const l of findTextLines(img, { x0: 0.02, y0: 0.86, x1: 0.98, y1: 0.99 }, { minHeight: 9, maxHeight: BOTTOM_LINE_MAX * 2 })) {
+    if (l.height <= BOTTOM_LINE_MAX) out.push(l)
+    else out.push({ ...l, y: l.y + Math.round(l.height * 0.45), height: Math.round(l.height * 0.55) })
+  }
+  return out
+}
+
 /**
  * The bottom row: modern cards print `PAL EN 012/193` bottom-left, legacy ones `58/102`
  * bottom-right. Text lines are located and read one by one, the likeliest first (the lowest line
@@ -106,7 +202,7 @@ export interface BottomRead {
  */
 export async function readBottom(img: RgbImage, ocr: OcrPool, known: KnownValues): Promise<BottomRead> {
   const W = img.width
-  const lines = findTextLines(img, { x0: 0.02, y0: 0.86, x1: 0.98, y1: 0.99 }, { minHeight: 9, maxHeight: 42 })
+  const lines = bottomLines(img)
     // Flavour text and the copyright line sit in the middle; the number hugs an edge.
     .filter(l => (l.x < W * 0.3 || l.x + l.width > W * 0.7) && l.width < W * 0.75)
   const sideOf = (l: TextLine): 'left' | 'right' => (l.x < W * 0.3 ? 'left' : 'right')
@@ -122,22 +218,37 @@ export async function readBottom(img: RgbImage, ocr: OcrPool, known: KnownValues
   ]
   const texts: string[] = []
   let side: 'left' | 'right' | null = null
+  let numberLine: TextLine | null = null
   for (const round of rounds) {
     if (round.length === 0) continue
     const read = await Promise.all(round.map(async r => ({ line: r.line, text: await readLine(img, ocr, r.line, r.variant) })))
     for (const r of read) {
       if (!r.text) continue
       texts.push(r.text)
-      if (!side && parseCardNumbers(r.text, known.totals).length > 0) side = sideOf(r.line)
+      if (!side && parseCardNumbers(r.text, known.totals).length > 0) {
+        side = sideOf(r.line)
+        numberLine = r.line
+      }
     }
     if (side && trustworthy(parseCardNumbers(texts.join('\n'), known.totals), known)) break
   }
   const text = texts.join('\n')
-  const code = parseSetCode(text, known.setCodes)
-  const numbers = side ? parseCardNumbers(text, known.totals) : []
+  let code = parseSetCode(text, known.setCodes)
+  const numbersRead = side ? parseCardNumbers(text, known.totals) : []
+  // Same number and total in several sets (`196/198`: SVI and CRE): the white-on-black code box
+  // left of the number settles it. Read on its own, inverted, only when it can decide something.
+  const codes = code || !numberLine || side !== 'left' ? [] : codesToSettle(numbersRead, known)
+  if (codes.length > 0) {
+    const boxCode = await readCodeBox(img, ocr, numberLine!, codes)
+    if (boxCode) {
+      code = { code: boxCode, lang: null }
+      texts.push(`[${boxCode}]`)
+    }
+  }
+  const numbers = numbersRead
   // Readings the catalogue vouches for first (a clean `007/007` must not hide a stretched `007/091`).
   const ranked = [...numbers.filter(n => trustworthy([n], known)), ...numbers.filter(n => !trustworthy([n], known))]
-  return { numbers: ranked, setCode: code?.code ?? null, lang: code?.lang ?? null, side, text }
+  return { numbers: ranked, setCode: code?.code ?? null, lang: code?.lang ?? null, side, text: texts.join('\n') }
 }
 
 export interface CardRead {
@@ -167,6 +278,9 @@ export function likelyTurned(card: RgbImage): boolean {
 
 interface NameRead { text: string, confidence: number }
 
+/** A name read this close to a catalogue name is no accident of a turned card's noise. */
+const SURE_NAME = 0.86
+
 /** Under this tesseract confidence the name row is read again as a whole band. */
 const WEAK_NAME_CONFIDENCE = 65
 
@@ -175,7 +289,7 @@ const WEAK_NAME_CONFIDENCE = 65
  * band (name and HP share that row), read as one line. Falls back to the whole band when no
  * line is found.
  */
-async function readNameRow(img: RgbImage, ocr: OcrPool): Promise<NameRead> {
+async function readNameRow(img: RgbImage, ocr: OcrPool, known: KnownValues): Promise<NameRead> {
   const y1 = Math.round(img.height * 0.11)
   const lines = findTextLines(img, { x0: 0.02, y0: 0.01, x1: 0.98, y1: 0.11 }, { minHeight: 14, maxHeight: 80 })
     // The art box's top edge is no text: too wide, or cut by the band's lower edge.
@@ -194,7 +308,10 @@ async function readNameRow(img: RgbImage, ocr: OcrPool): Promise<NameRead> {
   const span: TextLine = { x: 0, y, width: img.width, height: bottom - y }
   const image = await linePng(img, span, 'plain', { left: Math.round(img.width * 0.02), right: Math.round(img.width * 0.98) })
   const r = await ocr.recognize({ image, psm: PSM.SINGLE_LINE })
-  if (r.confidence >= WEAK_NAME_CONFIDENCE) return { text: r.text, confidence: r.confidence }
+  // A low-confidence read that still names a catalogue card (icons lower the mean) is enough.
+  if (r.confidence >= WEAK_NAME_CONFIDENCE || knownNameSimilarity(known, nameQueries(r.text)) >= SURE_NAME) {
+    return { text: r.text, confidence: r.confidence }
+  }
   // A stylised frame (evolution portrait, banners) can hide the name row: the band as well.
   const band = await readNameBand(img, ocr)
   return { text: `${r.text.trim()}\n${band.text}`, confidence: Math.max(r.confidence, band.confidence) }
@@ -204,7 +321,7 @@ interface SideRead { bottom: BottomRead, name: NameRead }
 
 async function readSide(img: RgbImage, ocr: OcrPool, known: KnownValues): Promise<SideRead> {
   // Both at once (two workers); Promise.all so a failure of one never goes unhandled.
-  const [bottom, name] = await Promise.all([readBottom(img, ocr, known), readNameRow(img, ocr)])
+  const [bottom, name] = await Promise.all([readBottom(img, ocr, known), readNameRow(img, ocr, known)])
   return { bottom, name }
 }
 
@@ -225,7 +342,9 @@ export async function readCardText(card: RgbImage, ocr: OcrPool, known: KnownVal
   let image = order[0]!
   let turned = firstTurned
   let { bottom, name } = await readSide(image, ocr, known)
-  if (bottom.numbers.length === 0) {
+  // A name row the catalogue knows says the card is the right way up: the turned side would
+  // only cost another round of OCR (the number is simply unreadable on this card).
+  if (bottom.numbers.length === 0 && knownNameSimilarity(known, nameQueries(name.text)) < SURE_NAME) {
     const other = await readSide(order[1]!, ocr, known)
     const better = other.bottom.numbers.length > 0
       || (nameStrength(other.name) > nameStrength(name) + 15 && other.name.text.replace(/\W/g, '').length >= 4)
@@ -271,11 +390,42 @@ export interface PhotoNumber {
   line: string
 }
 
+/** How much of a photo the whole-photo pass may read. */
+export interface PhotoNumberLimits {
+  /** Most text lines read (the lowest first: numbers sit at the bottom of cards). */
+  maxLines: number
+  /** Lines always read, whatever the time. */
+  minLines: number
+  /** Past `minLines`, no new line is started after this many milliseconds of OCR. */
+  budgetMs: number
+  /** Quads (full-resolution corners) already read as cards: their lines are skipped. */
+  exclude?: Quad[]
+}
+
+function numberShaped(l: TextLine): number {
+  const aspect = l.width / l.height
+  return aspect >= 2.5 && aspect <= 14 ? 1 : 0
+}
+
+function insideQuad(q: Quad, x: number, y: number): boolean {
+  // Convex quad: the point is on the same side of every edge.
+  let sign = 0
+  for (let i = 0; i < 4; i++) {
+    const [ax, ay] = q[i]!, [bx, by] = q[(i + 1) % 4]!
+    const cross = (bx - ax) * (y - ay) - (by - ay) * (x - ax)
+    if (cross === 0) continue
+    if (sign === 0) sign = Math.sign(cross)
+    else if (Math.sign(cross) !== sign) return false
+  }
+  return true
+}
+
 /**
- * A photo with no whole card (a close-up of the bottom row, a fanned stack): sparse OCR over the
- * whole photo, words grouped into lines, and every distinct collector number found is one card.
+ * A photo with no whole card (a close-up of the bottom row, a fanned stack): text lines over the
+ * whole photo, the lowest first, and every distinct collector number found is one card. Bounded
+ * in lines and time: an unreadable photo must not cost seconds of OCR.
  */
-export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: KnownValues): Promise<{ found: PhotoNumber[], text: string }> {
+export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: KnownValues, limits: PhotoNumberLimits = { maxLines: 16, minLines: 8, budgetMs: 2500 }): Promise<{ found: PhotoNumber[], text: string }> {
   // Work on a copy of at most 2000 px: close-up print is large, a fanned stack's is not tiny.
   const scale = Math.min(1, 2000 / Math.max(img.width, img.height))
   const small: RgbImage = scale === 1
@@ -287,25 +437,42 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
         height: Math.round(img.height * scale),
       }
   const side = Math.max(small.width, small.height)
+  const exclude = limits.exclude ?? []
   const lines = findTextLines(small, { x0: 0, y0: 0, x1: 1, y1: 1 }, { minHeight: Math.max(8, side * 0.006), maxHeight: side * 0.08 })
     // A number line is short: number, code box, rarity; long lines are prose.
     .filter(l => l.width <= l.height * 22)
-    .sort((a, b) => b.y - a.y)
-    .slice(0, 24)
-  const texts = await Promise.all(lines.map(async l =>
-    (await ocr.recognize({ image: await linePng(small, l), psm: PSM.SINGLE_LINE })).text.trim()))
+    .filter(l => !exclude.some(q => insideQuad(q, (l.x + l.width / 2) / scale, (l.y + l.height / 2) / scale)))
+    // Number-shaped lines first (`196/198`, `SVI EN 196/198`: 2.5–14 times as wide as tall; a
+    // lone glyph or a prose line rarely holds a number), the lowest first within each group.
+    .sort((a, b) => numberShaped(b) - numberShaped(a) || b.y - a.y)
+    .slice(0, limits.maxLines)
+  const texts: string[] = []
+  // As many lines at a time as there are workers; past the first `minLines`, no new batch once
+  // the budget is spent (a loaded machine still reads the likeliest lines).
+  const batch = Math.max(1, ocr.size)
+  const started = performance.now()
+  for (let i = 0; i < lines.length && (i < limits.minLines || performance.now() - started < limits.budgetMs); i += batch) {
+    const read = await Promise.all(lines.slice(i, i + batch).map(async l =>
+      (await ocr.recognize({ image: await linePng(small, l), psm: PSM.SINGLE_LINE })).text.trim()))
+    texts.push(...read)
+  }
   const found: PhotoNumber[] = []
   const seen = new Set<string>()
   // Top to bottom, as a person reads a stack.
-  const ordered = lines.map((l, i) => ({ l, text: texts[i]! })).sort((a, b) => a.l.y - b.l.y)
-  for (const { text: line } of ordered) {
+  const ordered = lines.slice(0, texts.length).map((l, i) => ({ l, text: texts[i]! })).sort((a, b) => a.l.y - b.l.y)
+  for (const { l, text: line } of ordered) {
     const numbers = parseCardNumbers(line, known.totals)
     const number = numbers.find(n => !n.loose) ?? numbers[0]
     if (!number) continue
     const key = `${number.number}/${number.printedTotal ?? ''}`
     if (seen.has(key)) continue
     seen.add(key)
-    const code = parseSetCode(line, known.setCodes)
+    let code = parseSetCode(line, known.setCodes)
+    const codes = code ? [] : codesToSettle(numbers, known)
+    if (codes.length > 0) {
+      const boxCode = await readCodeBox(small, ocr, l, codes)
+      if (boxCode) code = { code: boxCode, lang: null }
+    }
     // The alternatives of a damaged reading go along, so the ranking can choose among them.
     found.push({ number, alternatives: numbers, setCode: code?.code ?? null, lang: code?.lang ?? null, line })
   }
