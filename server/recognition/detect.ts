@@ -150,10 +150,8 @@ export function detectCards(rgb: Buffer, width: number, height: number, options:
     }
 
     const textureMap = maps[2]
-    const gx = track(new cv.Mat()), gy = track(new cv.Mat())
-    cv.Sobel(blurred, gx, cv.CV_16S, 1, 0, 3)
-    cv.Sobel(blurred, gy, cv.CV_16S, 0, 1, 3)
-    gradient = { gx: Int16Array.from(gx.data16S), gy: Int16Array.from(gy.data16S), width, height }
+    // Kept for snapping rough quads; the gradient is taken only where a side is probed.
+    gradient = { grey: (blurred.data as Uint8Array).slice(), width, height }
     for (const map of maps) {
       const contours = track(new cv.MatVector())
       const hierarchy = track(new cv.Mat())
@@ -197,8 +195,8 @@ export function detectCards(rgb: Buffer, width: number, height: number, options:
   return (cards === kept ? kept : readingOrder(cards)).map(c => (c.rough ? refineCard(c, gradient!) : c))
 }
 
-/** Sobel derivatives of the grey working copy. */
-export interface Gradient { gx: Int16Array, gy: Int16Array, width: number, height: number }
+/** The blurred grey working copy, whose gradient locates a card's edges. */
+export interface Gradient { grey: Uint8Array, width: number, height: number }
 
 /** Mean strength of the edge across the segment a→b (gradient along its normal), sampled. */
 function edgeStrength(g: Gradient, a: Point, b: Point, nx: number, ny: number): number {
@@ -207,8 +205,11 @@ function edgeStrength(g: Gradient, a: Point, b: Point, nx: number, ny: number): 
     const t = 0.1 + 0.8 * (k + 0.5) / 24
     const x = Math.round(a[0] + (b[0] - a[0]) * t), y = Math.round(a[1] + (b[1] - a[1]) * t)
     if (x < 1 || y < 1 || x >= g.width - 1 || y >= g.height - 1) continue
-    const i = y * g.width + x
-    sum += Math.abs(g.gx[i]! * nx + g.gy[i]! * ny)
+    // Sobel at (x, y).
+    const w = g.width, p = g.grey, i = y * w + x
+    const gx = p[i - w + 1]! + 2 * p[i + 1]! + p[i + w + 1]! - p[i - w - 1]! - 2 * p[i - 1]! - p[i + w - 1]!
+    const gy = p[i + w - 1]! + 2 * p[i + w]! + p[i + w + 1]! - p[i - w - 1]! - 2 * p[i - w]! - p[i - w + 1]!
+    sum += Math.abs(gx * nx + gy * ny)
     n++
   }
   return n >= 12 ? sum / n : 0
@@ -271,8 +272,8 @@ function longAxis(q: Quad): { dx: number, dy: number } {
 
 /** `inner` is the frame inside `card` (same orientation, most of its size), and `card` a good outline too. */
 function isInnerFrameOf(inner: DetectedCard, card: DetectedCard): boolean {
-  return coverage(inner.quad, card.quad) > 0.9 && inner.area > card.area * 0.7 && inner.area < card.area
-    && card.score >= inner.score - 0.1 && angleBetween(longAxis(inner.quad), longAxis(card.quad)) < 20
+  return inner.area > card.area * 0.7 && inner.area < card.area && card.score >= inner.score - 0.1
+    && angleBetween(longAxis(inner.quad), longAxis(card.quad)) < 20 && coverage(inner.quad, card.quad) > 0.9
 }
 
 /**
@@ -281,8 +282,8 @@ function isInnerFrameOf(inner: DetectedCard, card: DetectedCard): boolean {
  * their sideways container, while an art box is a worse one than its card.
  */
 function isPartOf(part: DetectedCard, card: DetectedCard): boolean {
-  return part.score < card.score + 0.02 && coverage(part.quad, card.quad) > 0.85 && part.area < card.area * 0.65
-    && angleBetween(longAxis(part.quad), longAxis(card.quad)) > 60
+  return part.score < card.score + 0.02 && part.area < card.area * 0.65
+    && angleBetween(longAxis(part.quad), longAxis(card.quad)) > 60 && coverage(part.quad, card.quad) > 0.85
 }
 
 const MIN_TEXTURE = 0.015

@@ -97,15 +97,10 @@ describe('detectCards', () => {
     const c = canvas(800, 900, [45, 45, 50])
     const truth = orderQuad(cardQuad(400, 420, 420, 3))
     drawCard(c, truth)
-    // Grey-level derivatives, as the detector computes them (Sobel-like central differences).
-    const grey = (x: number, y: number) => { const i = (y * c.width + x) * 3; return (c.rgb[i]! + c.rgb[i + 1]! + c.rgb[i + 2]!) / 3 }
-    const g: Gradient = { gx: new Int16Array(c.width * c.height), gy: new Int16Array(c.width * c.height), width: c.width, height: c.height }
-    for (let y = 1; y < c.height - 1; y++) {
-      for (let x = 1; x < c.width - 1; x++) {
-        g.gx[y * c.width + x] = grey(x + 1, y) - grey(x - 1, y)
-        g.gy[y * c.width + x] = grey(x, y + 1) - grey(x, y - 1)
-      }
-    }
+    // The grey working copy the detector keeps (it takes the gradient where it probes).
+    const grey = new Uint8Array(c.width * c.height)
+    for (let i = 0; i < grey.length; i++) grey[i] = Math.round((c.rgb[i * 3]! + c.rgb[i * 3 + 1]! + c.rgb[i * 3 + 2]!) / 3)
+    const g: Gradient = { grey, width: c.width, height: c.height }
     // The rough outline: bottom corners 30 px too low, the left side 12 px out.
     const rough: Quad = [[truth[0][0] - 12, truth[0][1]], truth[1], [truth[2][0], truth[2][1] + 30], [truth[3][0] - 12, truth[3][1] + 30]]
     const area = 420 * 420 / CARD_ASPECT
