@@ -160,22 +160,32 @@ export function matchCode(text: string, codes: string[]): string | null {
  * The set-code box (`PAL EN`, white on a black box) left of the number: the left part of the
  * number row, inverted, upscaled, letters only.
  */
-async function readCodeBox(img: RgbImage, ocr: OcrPool, line: TextLine, codes: string[]): Promise<string | null> {
+async function readCodeBox(img: RgbImage, ocr: OcrPool, line: TextLine, numberAt: number, codes: string[]): Promise<string | null> {
+  // The box sits left of the digits: inside the line when the line finder kept the row whole
+  // (`G PAL EN 012/193`), just before it when it found the number alone (a close-up). Digits in
+  // the crop would be read as letters, so it ends where the number starts.
   const pad = Math.round(line.height * 0.35)
-  const left = Math.max(0, line.x - pad), top = Math.max(0, line.y - pad)
-  const width = Math.min(img.width - left, Math.round(line.width * 0.62) + pad)
+  const end = line.x + Math.round(line.width * numberAt)
+  const left = Math.max(0, numberAt < 0.15 ? line.x - line.height * 5 : line.x - pad), top = Math.max(0, line.y - pad)
+  const width = Math.min(img.width - left, end - left)
   const height = Math.min(img.height - top, line.height + 2 * pad)
+  if (width < line.height) return null
   const scale = Math.max(2, Math.min(4, 48 / line.height))
   const image = await sharp(img.rgb, { raw: { width: img.width, height: img.height, channels: 3 } })
     .extract({ left, top, width, height })
     .greyscale()
     .resize(Math.round(width * scale), Math.round(height * scale), { kernel: 'cubic' })
     .normalise()
-    .negate()
     .png({ compressionLevel: 1 })
     .toBuffer()
   const r = await ocr.recognize({ image, psm: PSM.SINGLE_LINE, whitelist: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ ' })
   return matchCode(r.text, codes)
+}
+
+/** Where the number starts in a line's text, as a fraction of the line (the glyphs are about even). */
+function numberAt(text: string, numbers: CardNumber[]): number {
+  const first = numbers.find(n => n.printedTotal !== null) ?? numbers[0]
+  return first && text.length > 0 ? Math.min(1, first.index / text.length) : 0
 }
 
 /** Tallest single line of the bottom row (the number is ≈ 17–25 px on the canonical warp). */
@@ -218,16 +228,17 @@ export async function readBottom(img: RgbImage, ocr: OcrPool, known: KnownValues
   ]
   const texts: string[] = []
   let side: 'left' | 'right' | null = null
-  let numberLine: TextLine | null = null
+  let numberLine: { line: TextLine, at: number } | null = null
   for (const round of rounds) {
     if (round.length === 0) continue
     const read = await Promise.all(round.map(async r => ({ line: r.line, text: await readLine(img, ocr, r.line, r.variant) })))
     for (const r of read) {
       if (!r.text) continue
       texts.push(r.text)
-      if (!side && parseCardNumbers(r.text, known.totals).length > 0) {
+      const parsed = side ? [] : parseCardNumbers(r.text, known.totals)
+      if (parsed.length > 0) {
         side = sideOf(r.line)
-        numberLine = r.line
+        numberLine = { line: r.line, at: numberAt(r.text, parsed) }
       }
     }
     if (side && trustworthy(parseCardNumbers(texts.join('\n'), known.totals), known)) break
@@ -239,7 +250,7 @@ export async function readBottom(img: RgbImage, ocr: OcrPool, known: KnownValues
   // left of the number settles it. Read on its own, inverted, only when it can decide something.
   const codes = code || !numberLine || side !== 'left' ? [] : codesToSettle(numbersRead, known)
   if (codes.length > 0) {
-    const boxCode = await readCodeBox(img, ocr, numberLine!, codes)
+    const boxCode = await readCodeBox(img, ocr, numberLine!.line, numberLine!.at, codes)
     if (boxCode) {
       code = { code: boxCode, lang: null }
       texts.push(`[${boxCode}]`)
@@ -470,7 +481,7 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
     let code = parseSetCode(line, known.setCodes)
     const codes = code ? [] : codesToSettle(numbers, known)
     if (codes.length > 0) {
-      const boxCode = await readCodeBox(small, ocr, l, codes)
+      const boxCode = await readCodeBox(small, ocr, l, numberAt(line, numbers), codes)
       if (boxCode) code = { code: boxCode, lang: null }
     }
     // The alternatives of a damaged reading go along, so the ranking can choose among them.

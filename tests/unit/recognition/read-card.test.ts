@@ -3,18 +3,19 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readCatalogFile } from '../../../server/catalog/source'
 import { buildCatalogIndex, type CatalogIndex, catalogEntriesFromFile, createOcrPool, type OcrPool } from '../../../server/recognition'
-import { likelyTurned, readCardText } from '../../../server/recognition/read-card'
+import { codesToSettle, likelyTurned, matchCode, readCardText, readPhotoNumbers } from '../../../server/recognition/read-card'
+import { parseCardNumbers } from '../../../server/recognition/parse'
 import { CARD_H, CARD_W, type RgbImage, rotate180 } from '../../../server/recognition/warp'
 
 /** A plain straightened card: a big name row on top, small print and the number at the bottom. */
-async function drawnCard(): Promise<RgbImage> {
+async function drawnCard(opts: { number?: boolean } = {}): Promise<RgbImage> {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${CARD_W}" height="${CARD_H}">
     <rect width="100%" height="100%" fill="#f3e7d0"/>
     <text x="40" y="68" font-family="DejaVu Sans" font-weight="bold" font-size="46" fill="#111">Charmander</text>
     <text x="500" y="68" font-family="DejaVu Sans" font-weight="bold" font-size="46" fill="#111">HP 70</text>
     <rect x="50" y="130" width="620" height="420" fill="#7aa35c"/>
     <text x="40" y="930" font-family="DejaVu Sans" font-size="16" fill="#222">Illus. GIDORA</text>
-    <text x="40" y="975" font-family="DejaVu Sans" font-weight="bold" font-size="22" fill="#111">PAF EN 007/091</text>
+    ${opts.number === false ? '' : '<text x="40" y="975" font-family="DejaVu Sans" font-weight="bold" font-size="22" fill="#111">PAF EN 007/091</text>'}
     <text x="300" y="975" font-family="DejaVu Sans" font-size="13" fill="#222">©2024 Pokémon / Nintendo / Creatures</text>
   </svg>`
   const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true })
@@ -51,4 +52,71 @@ describe('readCardText', () => {
       expect(read.reading.numbers[0]).toMatchObject({ value: 7, printedTotal: 91 })
     }
   }, 60_000)
+})
+
+/** A pool that counts its jobs and reads nothing (or delegates to a real pool). */
+function counting(inner?: OcrPool): OcrPool & { calls: number } {
+  const pool = {
+    calls: 0,
+    size: 2,
+    warmUp: async () => {},
+    close: async () => {},
+    recognize: async (job: Parameters<OcrPool['recognize']>[0]) => {
+      pool.calls++
+      return inner ? inner.recognize(job) : { text: '', confidence: 0, words: [] }
+    },
+  }
+  return pool
+}
+
+describe('reading cost', () => {
+  it('a name the catalogue knows settles the orientation: the turned side is not read', async () => {
+    const card = await drawnCard({ number: false })
+    const pool = counting(ocr)
+    const read = await readCardText(card, pool, index)
+    expect(read.turned).toBe(false)
+    expect(read.read.name).toBe('Charmander')
+    expect(read.read.number).toBeNull()
+    // One side only: two bottom rounds and the name row, 5 calls (the turned side would add 3 or more).
+    expect(pool.calls).toBeLessThanOrEqual(5)
+  }, 60_000)
+
+  it('the whole-photo pass reads at most maxLines lines and skips the cards already read', async () => {
+    const card = await drawnCard()
+    const pool = counting()
+    await readPhotoNumbers(card, pool, index, { maxLines: 3, minLines: 3, budgetMs: 60_000 })
+    expect(pool.calls).toBe(3)
+    const skipped = counting()
+    const whole = [[0, 0], [card.width, 0], [card.width, card.height], [0, card.height]] as [number, number][]
+    await readPhotoNumbers(card, skipped, index, { maxLines: 3, minLines: 3, budgetMs: 60_000, exclude: [whole as never] })
+    expect(skipped.calls).toBe(0)
+  })
+
+  it('past minLines, the time budget stops the pass', async () => {
+    const card = await drawnCard()
+    const slow = counting()
+    const inner = slow.recognize
+    slow.recognize = async (job) => {
+      await new Promise(r => setTimeout(r, 30))
+      return inner(job)
+    }
+    await readPhotoNumbers(card, slow, index, { maxLines: 12, minLines: 2, budgetMs: 1 })
+    expect(slow.calls).toBe(2)
+  })
+})
+
+describe('set-code box', () => {
+  it('is read only when printings share number and total and some print a code', () => {
+    expect(codesToSettle(parseCardNumbers('196/198', index.totals), index)).toContain('SVI')
+    // 007/091: only Paldean Fates prints it; nothing to settle.
+    expect(codesToSettle(parseCardNumbers('007/091', index.totals), index)).toEqual([])
+  })
+
+  it('matches a damaged read against the expected codes only', () => {
+    expect(matchCode('JOVI', ['SVI'])).toBe('SVI')
+    expect(matchCode('G PAL EN', ['PAL', 'SVI'])).toBe('PAL')
+    expect(matchCode('GAMES', ['SVI'])).toBeNull()
+    // Two codes one letter away: no guess.
+    expect(matchCode('PAR', ['PAL', 'PAF'])).toBeNull()
+  })
 })
