@@ -108,7 +108,7 @@ const percentile = (xs: number[], p: number) => {
 const started = performance.now()
 const results = await Promise.allSettled(Array.from({ length: users }, (_, i) => runUser(i)))
 const seconds = (performance.now() - started) / 1000
-for (const r of results) if (r.status === 'rejected') errors.push(String(r.reason))
+for (const r of results) if (r.status === 'rejected') errors.push(`${r.reason}${r.reason?.cause ? ` (${r.reason.cause})` : ''}`)
 const ok = results.filter(r => r.status === 'fulfilled').map(r => (r as PromiseFulfilledResult<{ selects: number, integrity: boolean }>).value)
 const integrity = ok.length === users && ok.every(r => r.integrity)
 for (const e of errors.slice(0, 20)) console.error(`error: ${e}`)
