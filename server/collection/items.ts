@@ -2,6 +2,7 @@ import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
 import type { CollectionFilter } from '../../shared/schemas/collection'
 import { foldText } from '../catalog/source'
 import type { Database, LocalizedNames } from '../database/schema'
+import { cardImageUrl } from '../catalog/query'
 
 /** A catalogue card as shown next to a collection row. */
 export interface CollectionCard {
@@ -39,11 +40,6 @@ export interface CollectionItem {
   updatedAt: string
 }
 
-/** TCGdex's public asset URL (`…/low.webp`, `…/high.png`); the browser loads it, the server never does. */
-export function cardImageUrl(seriesId: string | null, setId: string, localId: string): string | null {
-  if (!seriesId) return null
-  return `https://assets.tcgdex.net/en/${encodeURIComponent(seriesId)}/${encodeURIComponent(setId)}/${encodeURIComponent(localId)}`
-}
 
 type Joined = SelectQueryBuilder<Database & { uc: Database['user_cards'], c: Database['cards'], s: Database['sets'] }, 'uc' | 'c' | 's', object>
 
@@ -107,7 +103,8 @@ export function toItem(row: ItemRow): CollectionItem {
       localId: row.local_id,
       printedTotal: row.printed_total,
       rarity: row.rarity,
-      imageUrl: cardImageUrl(row.series_id, row.set_id, row.local_id),
+      // The picture in the copy's language when TCGdex has the card in it.
+      imageUrl: cardImageUrl((row.card_names as LocalizedNames)[row.language] ? row.language : 'en', row.series_id, row.set_id, row.local_id),
     },
     quantity: row.quantity,
     condition: row.condition,
