@@ -65,6 +65,12 @@ async function analyzeCard(photo: DecodedPhoto, quad: Quad, options: AnalyzeOpti
   }
 }
 
+/** The part of an (oriented) card quad above its bottom row: no collector number there. */
+function abovePrint(q: Quad): Quad {
+  const at = (a: Point, b: Point, t: number): Point => [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t]
+  return [q[0], q[1], at(q[1], q[2], 0.84), at(q[0], q[3], 0.84)]
+}
+
 /** A photo that is itself one card (a scan, a tight crop): its corners. */
 function wholeImageQuad(width: number, height: number): Quad | null {
   const aspect = Math.min(width, height) / Math.max(width, height)
@@ -117,10 +123,12 @@ export async function analyzePhoto(bytes: Buffer, options: AnalyzeOptions): Prom
     const readings = new Map<DraftResult, CardReading>()
     drafts = await Promise.all(quads.map(q => analyzeCard(photo, q, options, readings)))
     // No number on any card found (a fanned stack whose top card was taken for a whole card, a
-    // thumb over the number): look for numbers in the rest of the photo, outside the cards
-    // already read, within a small budget (the cards' own lines were read already).
+    // thumb over the number): look for numbers in the rest of the photo and in the cards' own
+    // bottom rows at the photo's resolution (sharper than the warp of a large card), within a
+    // small budget. Names and attacks above the bottom row are skipped.
     if (quads.length <= 2 && drafts.every(d => d.status === 'pending' && !d.read.number)) {
-      const whole = await readWholePhoto(photo, options, { exclude: quads, ...OUTSIDE_CARDS })
+      const exclude = drafts.map(d => (d.quad ? abovePrint(d.quad as Quad) : null)).filter((q): q is Quad => !!q)
+      const whole = await readWholePhoto(photo, options, { exclude, ...OUTSIDE_CARDS })
       const withNumbers = whole.filter(d => d.read.number)
       if (withNumbers.length === 1 && drafts.length === 1) {
         // One card, one number: the card's name and the photo's number together.
@@ -147,7 +155,7 @@ export async function analyzePhoto(bytes: Buffer, options: AnalyzeOptions): Prom
  * (a close-up or a fanned stack is all there is), small around detected cards.
  */
 const NO_CARD = { maxLines: 16, minLines: 8, budgetMs: 2500 }
-const OUTSIDE_CARDS = { maxLines: 6, minLines: 2, budgetMs: 1000 }
+const OUTSIDE_CARDS = { maxLines: 6, minLines: 4, budgetMs: 1200 }
 
 /** Number readings behind whole-photo drafts (to combine with a card's name). */
 const wholeNumbers = new WeakMap<DraftResult, CardReading['numbers']>()

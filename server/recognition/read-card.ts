@@ -208,9 +208,10 @@ export function bottomLines(img: RgbImage): TextLine[] {
  * The bottom row: modern cards print `PAL EN 012/193` bottom-left, legacy ones `58/102`
  * bottom-right. Text lines are located and read one by one, the likeliest first (the lowest line
  * touching each edge). A second round reads those two lines again with stretched contrast plus the
- * next lines up, unless the first round gave a number the catalogue vouches for.
+ * next lines up, unless the first round gave a number the catalogue vouches for. `only` runs one
+ * of the two rounds (the turned side of a card is tried with the first round alone).
  */
-export async function readBottom(img: RgbImage, ocr: OcrPool, known: KnownValues): Promise<BottomRead> {
+export async function readBottom(img: RgbImage, ocr: OcrPool, known: KnownValues, only?: 'first' | 'second'): Promise<BottomRead> {
   const W = img.width
   const lines = bottomLines(img)
     // Flavour text and the copyright line sit in the middle; the number hugs an edge.
@@ -229,7 +230,7 @@ export async function readBottom(img: RgbImage, ocr: OcrPool, known: KnownValues
   const texts: string[] = []
   let side: 'left' | 'right' | null = null
   let numberLine: { line: TextLine, at: number } | null = null
-  for (const round of rounds) {
+  for (const round of only === 'first' ? rounds.slice(0, 1) : only === 'second' ? rounds.slice(1) : rounds) {
     if (round.length === 0) continue
     const read = await Promise.all(round.map(async r => ({ line: r.line, text: await readLine(img, ocr, r.line, r.variant) })))
     for (const r of read) {
@@ -330,9 +331,9 @@ async function readNameRow(img: RgbImage, ocr: OcrPool, known: KnownValues): Pro
 
 interface SideRead { bottom: BottomRead, name: NameRead }
 
-async function readSide(img: RgbImage, ocr: OcrPool, known: KnownValues): Promise<SideRead> {
+async function readSide(img: RgbImage, ocr: OcrPool, known: KnownValues, only?: 'first'): Promise<SideRead> {
   // Both at once (two workers); Promise.all so a failure of one never goes unhandled.
-  const [bottom, name] = await Promise.all([readBottom(img, ocr, known), readNameRow(img, ocr, known)])
+  const [bottom, name] = await Promise.all([readBottom(img, ocr, known, only), readNameRow(img, ocr, known)])
   return { bottom, name }
 }
 
@@ -356,7 +357,9 @@ export async function readCardText(card: RgbImage, ocr: OcrPool, known: KnownVal
   // A name row the catalogue knows says the card is the right way up: the turned side would
   // only cost another round of OCR (the number is simply unreadable on this card).
   if (bottom.numbers.length === 0 && knownNameSimilarity(known, nameQueries(name.text)) < SURE_NAME) {
-    const other = await readSide(order[1]!, ocr, known)
+    // The turned side gets the plain first round only; its second round only once its name
+    // row has shown it is the right way up.
+    const other = await readSide(order[1]!, ocr, known, 'first')
     const better = other.bottom.numbers.length > 0
       || (nameStrength(other.name) > nameStrength(name) + 15 && other.name.text.replace(/\W/g, '').length >= 4)
     if (better) {
@@ -364,6 +367,10 @@ export async function readCardText(card: RgbImage, ocr: OcrPool, known: KnownVal
       turned = !firstTurned
       bottom = other.bottom
       name = other.name
+      if (bottom.numbers.length === 0) {
+        const second = await readBottom(image, ocr, known, 'second')
+        bottom = { ...second, text: [bottom.text, second.text].filter(Boolean).join('\n') }
+      }
     }
   }
   const hpRead = parseHp(name.text)
