@@ -1,37 +1,9 @@
+import type { CollectionItem } from '~~/shared/types/collection'
+
 /** The copy attributes chosen before adding a card (review tiles, card pages). */
 export interface CopyFields { quantity: number, condition: string, language: string, finish: string }
 
-export interface CollectionCard {
-  id: string
-  name: string
-  names: Record<string, string | undefined>
-  setId: string
-  setName: string
-  setCode: string | null
-  localId: string
-  printedTotal: number | null
-  rarity: string | null
-  imageUrl: string | null
-}
-
-export interface CollectionItem {
-  id: string
-  cardId: string
-  card: CollectionCard
-  quantity: number
-  condition: string
-  language: string
-  finish: string
-  grader: string | null
-  grade: string | null
-  certNumber: string | null
-  location: string | null
-  notes: string | null
-  pricePaid: number | null
-  acquiredAt: string | null
-  createdAt: string
-  updatedAt: string
-}
+export type { CollectionCard, CollectionItem } from '~~/shared/types/collection'
 
 export interface CollectionPage {
   items: CollectionItem[]

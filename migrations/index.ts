@@ -1,4 +1,4 @@
-import type { Migration, MigrationProvider } from 'kysely'
+import type { Migration, MigrationProvider } from 'kysely/migration'
 import * as m0001 from './0001_initial'
 
 /** Static list so that migrations are bundled into the server build. */

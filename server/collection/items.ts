@@ -1,45 +1,11 @@
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
 import type { CollectionFilter } from '../../shared/schemas/collection'
 import { foldText } from '../catalog/source'
-import type { Database, LocalizedNames } from '../database/schema'
+import type { Database, LocalizedNames, UserCardRow } from '../database/schema'
 import { cardImageUrl } from '../catalog/query'
+import type { CollectionItem, UserCard } from '../../shared/types/collection'
 
-/** A catalogue card as shown next to a collection row. */
-export interface CollectionCard {
-  id: string
-  /** The name in the copy's language when the catalogue has it, else English. */
-  name: string
-  names: LocalizedNames
-  setId: string
-  setName: string
-  setCode: string | null
-  localId: string
-  printedTotal: number | null
-  rarity: string | null
-  imageUrl: string | null
-}
-
-/** One row of a user's collection, the shape every collection route answers with. */
-export interface CollectionItem {
-  id: string
-  cardId: string
-  card: CollectionCard
-  quantity: number
-  condition: string
-  language: string
-  finish: string
-  grader: string | null
-  grade: string | null
-  certNumber: string | null
-  location: string | null
-  notes: string | null
-  pricePaid: number | null
-  acquiredAt: string | null
-  sourceDraftId: string | null
-  createdAt: string
-  updatedAt: string
-}
-
+export type { CollectionCard, CollectionItem, UserCard } from '../../shared/types/collection'
 
 type Joined = SelectQueryBuilder<Database & { uc: Database['user_cards'], c: Database['cards'], s: Database['sets'] }, 'uc' | 'c' | 's', object>
 
@@ -89,23 +55,14 @@ export type ItemRow = Awaited<ReturnType<ReturnType<typeof selectItems>['execute
 
 const iso = (v: unknown) => (v instanceof Date ? v : new Date(String(v))).toISOString()
 
-export function toItem(row: ItemRow): CollectionItem {
+type UserCardFields = Pick<UserCardRow, 'id' | 'card_id' | 'quantity' | 'condition' | 'language' | 'finish' | 'grader' | 'grade'
+  | 'cert_number' | 'location' | 'notes' | 'price_paid' | 'acquired_at' | 'source_draft_id' | 'created_at' | 'updated_at'>
+
+/** A user_cards row as the API answers it. */
+export function toUserCard(row: UserCardFields): UserCard {
   return {
     id: row.id,
     cardId: row.card_id,
-    card: {
-      id: row.card_id,
-      name: row.card_name,
-      names: row.card_names as LocalizedNames,
-      setId: row.set_id,
-      setName: row.set_name,
-      setCode: row.set_code,
-      localId: row.local_id,
-      printedTotal: row.printed_total,
-      rarity: row.rarity,
-      // The picture in the copy's language when TCGdex has the card in it.
-      imageUrl: cardImageUrl((row.card_names as LocalizedNames)[row.language] ? row.language : 'en', row.series_id, row.set_id, row.local_id),
-    },
     quantity: row.quantity,
     condition: row.condition,
     language: row.language,
@@ -120,6 +77,26 @@ export function toItem(row: ItemRow): CollectionItem {
     sourceDraftId: row.source_draft_id,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
+  }
+}
+
+export function toItem(row: ItemRow): CollectionItem {
+  const names = row.card_names as LocalizedNames
+  return {
+    ...toUserCard(row),
+    card: {
+      id: row.card_id,
+      name: row.card_name,
+      names,
+      setId: row.set_id,
+      setName: row.set_name,
+      setCode: row.set_code,
+      localId: row.local_id,
+      printedTotal: row.printed_total,
+      rarity: row.rarity,
+      // The picture in the copy's language when TCGdex has the card in it.
+      imageUrl: cardImageUrl(names[row.language] ? row.language : 'en', row.series_id, row.set_id, row.local_id),
+    },
   }
 }
 

@@ -8,7 +8,8 @@ import type {
   DraftStatus,
   ImportImageDto,
 } from '../../shared/schemas/imports'
-import type { CardDraftsTable, ImportImagesTable, UserCardRow } from '../database/schema'
+import type { CardDraftsTable, ImportImagesTable } from '../database/schema'
+import { toUserCard, type UserCard } from '../collection/items'
 
 /** Draft columns read for the API: everything but the crop bytes, which only the crop route loads. */
 export const DRAFT_COLUMNS = [
@@ -108,44 +109,7 @@ export function toImageDto(row: ImageRow): ImportImageDto {
   }
 }
 
-export interface UserCardDto {
-  id: string
-  cardId: string
-  quantity: number
-  condition: string
-  language: string
-  finish: string
-  grader: string | null
-  grade: string | null
-  certNumber: string | null
-  location: string | null
-  notes: string | null
-  pricePaid: number | null
-  acquiredAt: string | null
-  sourceDraftId: string | null
-  createdAt: string
-  updatedAt: string
-}
-
-export function toUserCardDto(row: UserCardRow): UserCardDto {
-  return {
-    id: row.id,
-    cardId: row.card_id,
-    quantity: row.quantity,
-    condition: row.condition,
-    language: row.language,
-    finish: row.finish,
-    grader: row.grader,
-    grade: row.grade,
-    certNumber: row.cert_number,
-    location: row.location,
-    notes: row.notes,
-    pricePaid: row.price_paid === null ? null : Number(row.price_paid),
-    acquiredAt: row.acquired_at,
-    sourceDraftId: row.source_draft_id,
-    createdAt: iso(row.created_at),
-    updatedAt: iso(row.updated_at),
-  }
-}
+export type UserCardDto = UserCard
+export const toUserCardDto = toUserCard
 
 export type { BatchStatus }

@@ -1,8 +1,8 @@
 import { z } from 'zod'
-import { cardIdSchema, copyFieldsSchema } from './collection'
+import { collectionAddSchema } from './collection'
 
 /** Body of `POST /api/imports/drafts/:id/select`: the copy to add, of any catalogue card (not only a candidate). */
-export const draftSelectSchema = copyFieldsSchema.extend({ cardId: cardIdSchema })
+export const draftSelectSchema = collectionAddSchema
 
 /** Query of `GET /api/imports/batches`. */
 export const batchListQuerySchema = z.object({

@@ -1,0 +1,38 @@
+/** One kind of copy in a user's collection, as every collection and import route answers it. */
+export interface UserCard {
+  id: string
+  cardId: string
+  quantity: number
+  condition: string
+  language: string
+  finish: string
+  grader: string | null
+  grade: string | null
+  certNumber: string | null
+  location: string | null
+  notes: string | null
+  pricePaid: number | null
+  acquiredAt: string | null
+  sourceDraftId: string | null
+  createdAt: string
+  updatedAt: string
+}
+
+/** A catalogue card as shown next to a collection row. */
+export interface CollectionCard {
+  id: string
+  /** The name in the copy's language when the catalogue has it, else English. */
+  name: string
+  names: Partial<Record<string, string>>
+  setId: string
+  setName: string
+  setCode: string | null
+  localId: string
+  printedTotal: number | null
+  rarity: string | null
+  imageUrl: string | null
+}
+
+export interface CollectionItem extends UserCard {
+  card: CollectionCard
+}
