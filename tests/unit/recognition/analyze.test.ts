@@ -81,6 +81,16 @@ describe('analyzePhoto', () => {
     expect(result.drafts.every(d => d.quad === null && !d.confident)).toBe(true)
   })
 
+  it('bounds the OCR work per photo (timings.ocr counts the calls)', async () => {
+    // A clean single card: bottom row and name row, a handful of calls at most.
+    const single = await analyzePhoto(photo('syn1-001.jpg'), options())
+    expect(single.timings.ocr).toBeGreaterThan(0)
+    expect(single.timings.ocr).toBeLessThanOrEqual(8)
+    // A close-up with no card: the whole-photo pass is capped (16 lines, plus a code-box read per number).
+    const closeUp = await analyzePhoto(photo('syn1-035.jpg'), options())
+    expect(closeUp.timings.ocr).toBeLessThanOrEqual(16 + closeUp.drafts.length)
+  })
+
   it('a failing OCR worker fails the draft cleanly, never the photo', async () => {
     const broken: OcrPool = { size: 1, recognize: async () => { throw new Error('worker died') }, warmUp: async () => {}, close: async () => {} }
     const result = await analyzePhoto(photo('syn1-013.jpg'), { ...options(), ocr: broken })

@@ -79,6 +79,20 @@ describe('rankCandidates', () => {
     expect(isConfident(ranked, THRESHOLD)).toBe(false)
   })
 
+  it('the set-code box settles printings that share number and total, without making them confident', () => {
+    // 196/198: Ultra Ball (SVI, 2023) and Peonia (CRE, 2021).
+    const tied = rankCandidates(index, reading({ number: '196/198' }))
+    expect(tied[0]!.score).toBe(tied[1]!.score)
+    const ranked = rankCandidates(index, reading({ number: '196/198', setCode: 'SVI' }))
+    expect(ranked[0]!.cardId).toBe('sv01-196')
+    expect(ranked[0]!.score).toBeGreaterThan(ranked[1]!.score)
+    // Number + code without the name stays a suggestion.
+    expect(isConfident(ranked, THRESHOLD)).toBe(false)
+    const named = rankCandidates(index, reading({ number: '196/198', setCode: 'SVI', names: ['Ultra Ball'] }))
+    expect(named[0]!.cardId).toBe('sv01-196')
+    expect(isConfident(named, THRESHOLD)).toBe(true)
+  })
+
   it('a misread digit is caught by the name', () => {
     const ranked = rankCandidates(index, reading({ number: '013/193', names: ['Sprigatito'], hp: 60 }))
     expect(ranked.map(c => c.cardId).slice(0, 5)).toContain('sv02-012')
