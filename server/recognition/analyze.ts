@@ -127,8 +127,10 @@ export async function analyzePhoto(bytes: Buffer, options: AnalyzeOptions): Prom
     // bottom rows at the photo's resolution (sharper than the warp of a large card), within a
     // small budget. Names and attacks above the bottom row are skipped.
     if (quads.length <= 2 && drafts.every(d => d.status === 'pending' && !d.read.number)) {
-      const exclude = drafts.map(d => (d.quad ? abovePrint(d.quad as Quad) : null)).filter((q): q is Quad => !!q)
-      const whole = await readWholePhoto(photo, options, { exclude, ...OUTSIDE_CARDS })
+      // A photo taken for one card by its shape alone (a fanned stack, a close-up) is searched whole.
+      const byShape = detected.length === 0
+      const exclude = byShape ? [] : drafts.map(d => (d.quad ? abovePrint(d.quad as Quad) : null)).filter((q): q is Quad => !!q)
+      const whole = await readWholePhoto(photo, options, { exclude, ...(byShape ? NO_CARD : OUTSIDE_CARDS) })
       const withNumbers = whole.filter(d => d.read.number)
       if (withNumbers.length === 1 && drafts.length === 1) {
         // One card, one number: the card's name and the photo's number together.
