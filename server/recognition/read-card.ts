@@ -82,6 +82,32 @@ function looseHp(text: string): number | null {
  */
 export type LineVariant = 'plain' | 'stretched'
 
+/**
+ * Whether a region is mostly dark: its median brightness is low (the text is the minority of
+ * the pixels, so the median is the ground's).
+ */
+export function darkGround(img: RgbImage, left: number, top: number, width: number, height: number): boolean {
+  const histogram = new Uint32Array(256)
+  const step = Math.max(1, Math.floor(Math.sqrt((width * height) / 4000)))
+  let count = 0
+  for (let y = top; y < top + height; y += step) {
+    for (let x = left; x < left + width; x += step) {
+      const i = (y * img.width + x) * 3
+      histogram[(img.rgb[i]! * 77 + img.rgb[i + 1]! * 150 + img.rgb[i + 2]! * 29) >> 8]!++
+      count++
+    }
+  }
+  let seen = 0
+  for (let v = 0; v < 256; v++) {
+    seen += histogram[v]!
+    if (seen * 2 >= count) return v < DARK_GROUND
+  }
+  return false
+}
+
+/** Median brightness under which a line's ground is dark (white print on it). */
+const DARK_GROUND = 96
+
 async function linePng(img: RgbImage, line: TextLine, variant: LineVariant = 'plain', padX?: { left: number, right: number }): Promise<Buffer> {
   // Tesseract reads best around 30–40 px text height; pad so glyphs do not touch the border.
   const pad = Math.round(line.height * 0.35)
@@ -93,7 +119,9 @@ async function linePng(img: RgbImage, line: TextLine, variant: LineVariant = 'pl
     .extract({ left, top, width, height })
     .greyscale()
     .resize(Math.round(width * scale), Math.round(height * scale), { kernel: 'cubic' })
-    .normalise()
+  // Light print on a dark ground (V/ex banners, full-art bottoms): tesseract wants dark on light.
+  if (darkGround(img, left, top, width, height)) pipeline = pipeline.negate()
+  pipeline = pipeline.normalise()
   if (variant === 'stretched') pipeline = pipeline.linear(1.5, -60)
   return pipeline.png({ compressionLevel: 1 }).toBuffer()
 }

@@ -3,7 +3,7 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readCatalogFile } from '../../../server/catalog/source'
 import { buildCatalogIndex, type CatalogIndex, catalogEntriesFromFile, createOcrPool, type OcrPool } from '../../../server/recognition'
-import { codesToSettle, likelyTurned, matchCode, readCardText, readPhotoNumbers } from '../../../server/recognition/read-card'
+import { codesToSettle, darkGround, likelyTurned, matchCode, readCardText, readPhotoNumbers } from '../../../server/recognition/read-card'
 import { parseCardNumbers } from '../../../server/recognition/parse'
 import { CARD_H, CARD_W, type RgbImage, rotate180 } from '../../../server/recognition/warp'
 
@@ -118,5 +118,20 @@ describe('set-code box', () => {
     expect(matchCode('GAMES', ['SVI'])).toBeNull()
     // Two codes one letter away: no guess.
     expect(matchCode('PAR', ['PAL', 'PAF'])).toBeNull()
+  })
+})
+
+describe('darkGround', () => {
+  it('tells white print on a dark banner from dark print on a light card', async () => {
+    const draw = async (ground: string, ink: string): Promise<RgbImage> => {
+      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="60"><rect width="100%" height="100%" fill="${ground}"/>
+        <text x="10" y="45" font-family="DejaVu Sans" font-weight="bold" font-size="40" fill="${ink}">Scizor V 210</text></svg>`
+      const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true })
+      return { rgb: data, width: info.width, height: info.height }
+    }
+    const dark = await draw('#222', '#eee')
+    const light = await draw('#e8e0c8', '#111')
+    expect(darkGround(dark, 0, 0, dark.width, dark.height)).toBe(true)
+    expect(darkGround(light, 0, 0, light.width, light.height)).toBe(false)
   })
 })
