@@ -436,6 +436,9 @@ export interface PhotoNumber {
   line: string
 }
 
+/** Lines read past the last vouched number before the whole-photo pass ends. */
+const QUIET_LINES = 4
+
 /** How much of a photo the whole-photo pass may read. */
 export interface PhotoNumberLimits {
   /** Most text lines read (the lowest first: numbers sit at the bottom of cards). */
@@ -496,10 +499,17 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
   // As many lines at a time as there are workers; past the first `minLines`, no new batch once
   // the budget is spent (a loaded machine still reads the likeliest lines).
   const batch = Math.max(1, ocr.size)
+  // Once a number the catalogue vouches for is found, QUIET_LINES more lines without another
+  // one end the pass: a close-up holds one card, a fanned stack yields numbers line after line.
   const started = performance.now()
+  let lastFound = -1
   for (let i = 0; i < lines.length && (i < limits.minLines || performance.now() - started < limits.budgetMs); i += batch) {
+    if (lastFound >= 0 && i - lastFound >= QUIET_LINES) break
     const read = await Promise.all(lines.slice(i, i + batch).map(async l =>
       (await ocr.recognize({ image: await linePng(small, l), psm: PSM.SINGLE_LINE })).text.trim()))
+    read.forEach((text, k) => {
+      if (trustworthy(parseCardNumbers(text, known.totals), known)) lastFound = i + k + 1
+    })
     texts.push(...read)
   }
   const found: PhotoNumber[] = []

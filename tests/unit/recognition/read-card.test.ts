@@ -92,6 +92,22 @@ describe('reading cost', () => {
     expect(skipped.calls).toBe(0)
   })
 
+  it('a close-up pass ends a few lines after its number', async () => {
+    const rows = Array.from({ length: 14 }, (_, i) => `<text x="40" y="${60 + i * 60}" font-family="DejaVu Sans" font-size="30" fill="#111">Line ${i} 00${i}</text>`).join('')
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="700" height="900"><rect width="100%" height="100%" fill="#eee"/>${rows}</svg>`
+    const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true })
+    const photo = { rgb: data, width: info.width, height: info.height }
+    const pool = counting()
+    pool.recognize = async () => {
+      pool.calls++
+      return { text: pool.calls === 1 ? 'PAL EN 012/193' : 'nothing', confidence: 90, words: [] }
+    }
+    const { found } = await readPhotoNumbers(photo, pool, index, { maxLines: 14, minLines: 14, budgetMs: 60_000 })
+    expect(found.map(f => f.number.number)).toEqual(['012'])
+    // The number in the first batch of two, then four quiet lines.
+    expect(pool.calls).toBe(6)
+  })
+
   it('past minLines, the time budget stops the pass', async () => {
     const card = await drawnCard()
     const slow = counting()
