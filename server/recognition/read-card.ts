@@ -329,7 +329,7 @@ const WEAK_NAME_CONFIDENCE = 65
  * band (name and HP share that row), read as one line. Falls back to the whole band when no
  * line is found.
  */
-async function readNameRow(img: RgbImage, ocr: OcrPool, known: KnownValues): Promise<NameRead> {
+async function readNameRow(img: RgbImage, ocr: OcrPool, known: KnownValues, withBand = true): Promise<NameRead> {
   const y1 = Math.round(img.height * 0.11)
   const lines = findTextLines(img, { x0: 0.02, y0: 0.01, x1: 0.98, y1: 0.11 }, { minHeight: 14, maxHeight: 80 })
     // The art box's top edge is no text: too wide, or cut by the band's lower edge.
@@ -349,7 +349,7 @@ async function readNameRow(img: RgbImage, ocr: OcrPool, known: KnownValues): Pro
   const image = await linePng(img, span, 'plain', { left: Math.round(img.width * 0.02), right: Math.round(img.width * 0.98) })
   const r = await ocr.recognize({ image, psm: PSM.SINGLE_LINE })
   // A low-confidence read that still names a catalogue card (icons lower the mean) is enough.
-  if (r.confidence >= WEAK_NAME_CONFIDENCE || knownNameSimilarity(known, nameQueries(r.text)) >= SURE_NAME) {
+  if (!withBand || r.confidence >= WEAK_NAME_CONFIDENCE || knownNameSimilarity(known, nameQueries(r.text)) >= SURE_NAME) {
     return { text: r.text, confidence: r.confidence }
   }
   // A stylised frame (evolution portrait, banners) can hide the name row: the band as well.
@@ -361,7 +361,8 @@ interface SideRead { bottom: BottomRead, name: NameRead }
 
 async function readSide(img: RgbImage, ocr: OcrPool, known: KnownValues, only?: 'first'): Promise<SideRead> {
   // Both at once (two workers); Promise.all so a failure of one never goes unhandled.
-  const [bottom, name] = await Promise.all([readBottom(img, ocr, known, only), readNameRow(img, ocr, known)])
+  // The turned side's name row is read without the band retry (a slow whole-band read).
+  const [bottom, name] = await Promise.all([readBottom(img, ocr, known, only), readNameRow(img, ocr, known, only !== 'first')])
   return { bottom, name }
 }
 
@@ -395,10 +396,14 @@ export async function readCardText(card: RgbImage, ocr: OcrPool, known: KnownVal
       turned = !firstTurned
       bottom = other.bottom
       name = other.name
-      if (bottom.numbers.length === 0) {
-        const second = await readBottom(image, ocr, known, 'second')
-        bottom = { ...second, text: [bottom.text, second.text].filter(Boolean).join('\n') }
-      }
+      // Now that this side is the right one: what its first look skipped (both at once).
+      const weakName = name.confidence < WEAK_NAME_CONFIDENCE && knownNameSimilarity(known, nameQueries(name.text)) < SURE_NAME
+      const [second, band] = await Promise.all([
+        bottom.numbers.length === 0 ? readBottom(image, ocr, known, 'second') : null,
+        weakName ? readNameBand(image, ocr) : null,
+      ])
+      if (second) bottom = { ...second, text: [bottom.text, second.text].filter(Boolean).join('\n') }
+      if (band) name = { text: `${name.text.trim()}\n${band.text}`, confidence: Math.max(name.confidence, band.confidence) }
     }
   }
   const hpRead = parseHp(name.text)
