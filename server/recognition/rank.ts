@@ -178,8 +178,10 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
   return scored.slice(0, Math.max(1, maxCandidates)).map(({ entry, score, reasons }) => ({
     cardId: entry.id,
     name: displayName(entry, reading.lang),
+    names: entry.names,
     setId: entry.setId,
     setName: displaySetName(entry, reading.lang),
+    setCode: entry.setCode,
     number: entry.printedTotal ? `${entry.localId}/${entry.printedTotal}` : entry.localId,
     score: Math.round(score * 1000) / 1000,
     reasons,

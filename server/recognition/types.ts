@@ -1,25 +1,5 @@
-/** What was read off one card (the API's `read`). */
-export interface ReadText {
-  name: string | null
-  hp: number | null
-  number: string | null
-  printedTotal: number | null
-  setCode: string | null
-  lang: string | null
-  /** Raw OCR text per band (`name`, `bottom`, `photo`), for review and debugging. */
-  raw: Record<string, string>
-}
-
-export interface Candidate {
-  cardId: string
-  name: string
-  setId: string
-  setName: string
-  number: string
-  /** In [0, 1]; calibrated so that the confidence threshold means "safe to accept". */
-  score: number
-  reasons: string[]
-}
+export type { Candidate, ReadText } from '../../shared/types/recognition'
+import type { Candidate, ReadText } from '../../shared/types/recognition'
 
 export interface DraftResult {
   /** Card corners in the (EXIF-rotated) photo, clockwise from the card's own top-left; null when no card outline was found. */

@@ -19,27 +19,9 @@ export type BatchStatus = 'analyzing' | 'ready' | 'failed'
 
 // The payloads the API answers (shared with the pages that show them).
 
-/** What the analysis read on one card (`null` where nothing could be read). */
-export interface DraftRead {
-  name: string | null
-  hp: number | null
-  number: string | null
-  printedTotal: number | null
-  setCode: string | null
-  lang: string | null
-  raw: Record<string, string>
-}
-
-export interface DraftCandidate {
-  cardId: string
-  name: string
-  setId: string
-  setName: string
-  number: string
-  /** In [0, 1]; the first candidate is "safe" when ≥ the confidence threshold. */
-  score: number
-  reasons: string[]
-}
+/** What the analysis read on one card, and its ranked matches (the types of `server/recognition`). */
+export type { Candidate as DraftCandidate, ReadText as DraftRead } from '../types/recognition'
+import type { Candidate as DraftCandidate, ReadText as DraftRead } from '../types/recognition'
 
 export interface DraftDto {
   id: string

@@ -52,7 +52,9 @@ describe('rankCandidates', () => {
 
   it('matches French names (the catalogue has every language)', () => {
     const ranked = rankCandidates(index, reading({ number: '048/182', names: ['Sovkipou'], lang: 'fr', setCode: 'PAR' }))
-    expect(ranked[0]).toMatchObject({ cardId: 'sv04-048', name: 'Sovkipou' })
+    expect(ranked[0]).toMatchObject({ cardId: 'sv04-048', name: 'Sovkipou', setCode: 'PAR' })
+    // Every language's name travels with the candidate, for a UI in another language than the card's.
+    expect(ranked[0]!.names).toMatchObject({ en: 'Wimpod', fr: 'Sovkipou' })
     expect(isConfident(ranked, THRESHOLD)).toBe(true)
   })
 
