@@ -1,24 +1,15 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { type Client, rootDir, setupApp, signUp, url } from '../support/app'
+import { type Client, setupApp, signUp, url } from '../support/app'
+import { type PhotoLabel, projectFixtures } from '../support/fixtures'
 
 // A small per-file limit and a 2-second photo lifetime, in a server of their own.
 setupApp({ UPLOAD_MAX_FILE_BYTES: '200000', IMAGE_TTL_SECONDS: '2' })
 
-interface Label { file: string, kind: string, cards: { cardId: string | null }[] }
-
-function fixtureDir(): string {
-  const root = join(rootDir, 'tests/fixtures')
-  const dirs = [root, ...(existsSync(root) ? readdirSync(root, { recursive: true, withFileTypes: true }).filter(d => d.isDirectory()).map(d => join(d.parentPath, d.name)) : [])]
-  const dir = dirs.find(d => existsSync(join(d, 'labels.json')))
-  if (!dir) throw new Error('No labelled fixture photos (labels.json) under tests/fixtures')
-  return dir
-}
-
-const FIXTURES = fixtureDir()
-const LABELS: Label[] = JSON.parse(readFileSync(join(FIXTURES, 'labels.json'), 'utf8'))
+type Label = PhotoLabel
+const { dir: FIXTURES, labels: LABELS } = projectFixtures()
 const photoOf = (l: Label) => readFileSync(join(FIXTURES, l.file))
 // The smallest single-card photo, well under the 200 kB limit.
 const SINGLE = LABELS.filter(l => l.kind === 'single' && l.cards[0]?.cardId).sort((a, b) => photoOf(a).length - photoOf(b).length)[0]!

@@ -1,24 +1,14 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { anonymous, type Client, rootDir, setupApp, signUp, url } from '../support/app'
+import { type PhotoLabel, projectFixtures } from '../support/fixtures'
 
 setupApp()
 
-interface Label { file: string, kind: string, cards: { cardId: string | null }[] }
-
-/** The synthetic photos kept in the project (a folder under tests/fixtures holding labels.json). */
-function fixtureDir(): string {
-  const root = join(rootDir, 'tests/fixtures')
-  const dirs = [root, ...(existsSync(root) ? readdirSync(root, { recursive: true, withFileTypes: true }).filter(d => d.isDirectory()).map(d => join(d.parentPath, d.name)) : [])]
-  const dir = dirs.find(d => existsSync(join(d, 'labels.json')))
-  if (!dir) throw new Error('No labelled fixture photos (labels.json) under tests/fixtures')
-  return dir
-}
-
-const FIXTURES = fixtureDir()
-const LABELS: Label[] = JSON.parse(readFileSync(join(FIXTURES, 'labels.json'), 'utf8'))
+type Label = PhotoLabel
+const { dir: FIXTURES, labels: LABELS } = projectFixtures()
 const bySize = (a: Label, b: Label) => readFileSync(join(FIXTURES, a.file)).length - readFileSync(join(FIXTURES, b.file)).length
 const SINGLE = LABELS.filter(l => l.kind === 'single' && l.cards[0]?.cardId).sort(bySize)[0]!
 const MULTI = LABELS.filter(l => l.kind === 'multi' && l.cards.length >= 2).sort(bySize)[0]!

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { type Browser, type BrowserContext, chromium, type ConsoleMessage, type Page } from 'playwright-core'
 import { expect as vitestExpect } from 'vitest'
@@ -108,26 +108,7 @@ export async function analyse(page: Page, timeout = 150_000): Promise<string> {
   return new URL(page.url()).pathname.split('/').pop()!
 }
 
-export interface PhotoLabel {
-  file: string
-  kind: string
-  cards: { cardId: string | null, nameShown?: string, lang?: string, certain?: boolean }[]
-}
-
-/** The fixture photos kept in the project (tests/fixtures + labels.json). */
-export function projectFixtures(): { dir: string, labels: PhotoLabel[] } {
-  const dir = resolve(import.meta.dirname, '../fixtures')
-  const labels = JSON.parse(readFileSync(join(dir, 'labels.json'), 'utf8')) as PhotoLabel[]
-  return { dir, labels: labels.filter(l => existsSync(join(dir, l.file))) }
-}
-
-/** The real phone photos next to the project (`../shared/fixtures/photos/real-dev`), when present. */
-export function realDevFixtures(): { dir: string, labels: PhotoLabel[] } | null {
-  const dir = resolve(import.meta.dirname, '../../../shared/fixtures/photos/real-dev')
-  if (!existsSync(join(dir, 'labels.json'))) return null
-  const labels = JSON.parse(readFileSync(join(dir, 'labels.json'), 'utf8')) as PhotoLabel[]
-  return { dir, labels: labels.filter(l => existsSync(join(dir, l.file))) }
-}
+export { type PhotoLabel, projectFixtures, realDevFixtures } from './fixtures'
 
 // Web-first assertions (playwright-core has no `expect`): poll the page until the condition holds.
 type Loc = ReturnType<Page['locator']>
