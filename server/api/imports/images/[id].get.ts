@@ -20,13 +20,7 @@ export default defineEventHandler(async (event) => {
   try {
     const config = useServerConfig()
     const photo = await readPhoto({ db: await useDb(), store: useImageStore(), ttlSeconds: config.imageTtlSeconds }, user.id, id)
-    setResponseHeaders(event, {
-      'content-type': photo.contentType,
-      'content-length': photo.bytes.length,
-      'cache-control': 'private, max-age=60',
-      'x-content-type-options': 'nosniff',
-    })
-    return photo.bytes
+    return sendImageBytes(event, photo, 60)
   }
   catch (error) {
     toHttpError(error)

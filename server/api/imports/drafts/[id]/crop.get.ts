@@ -13,15 +13,8 @@ export default defineEventHandler(async (event) => {
   const user = await requireUser(event)
   const id = getUuidParam(event)
   try {
-    const crop = await getDraftCrop(await useDb(), user.id, id)
-    setResponseHeaders(event, {
-      'content-type': crop.contentType,
-      'content-length': crop.bytes.length,
-      // A draft's crop never changes.
-      'cache-control': 'private, max-age=86400, immutable',
-      'x-content-type-options': 'nosniff',
-    })
-    return crop.bytes
+    // A draft's crop never changes.
+    return sendImageBytes(event, await getDraftCrop(await useDb(), user.id, id), 86400, true)
   }
   catch (error) {
     toHttpError(error)
