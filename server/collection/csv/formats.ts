@@ -1,4 +1,4 @@
-import type { CardLanguage, Condition, Finish } from '../../../shared/schemas/collection'
+import type { CardLanguage, CollectionAddInput, Condition, Finish } from '../../../shared/schemas/collection'
 import { foldText } from '../../catalog/source'
 
 /**
@@ -29,21 +29,9 @@ export interface CardRef {
   name?: string
 }
 
-export interface MappedLine {
-  ref: CardRef
-  /** 0 means "not owned" (seller exports list those); the importer skips such lines. */
-  quantity: number
-  condition: Condition
-  language: CardLanguage
-  finish: Finish
-  grader: string | null
-  grade: string | null
-  certNumber: string | null
-  location: string | null
-  notes: string | null
-  pricePaid: number | null
-  acquiredAt: string | null
-}
+/** A line mapped to what `addCardToCollection` takes, the card still to be resolved from `ref`.
+ * A quantity of 0 means "not owned" (seller exports list those); the importer skips such lines. */
+export type MappedLine = Omit<CollectionAddInput, 'cardId'> & { ref: CardRef }
 
 /** A problem with one line, reported to the user with its line number. */
 export class LineProblem extends Error {}
