@@ -107,6 +107,18 @@ function displaySetName(entry: CatalogEntry, lang: string | null): string {
   return (lang && entry.setName[lang]) || entry.setName.en || Object.values(entry.setName)[0] || entry.setId
 }
 
+/** A longer run read this close to a catalogue name is the name. */
+const WHOLE_NAME = 0.9
+
+/**
+ * The name queries without the runs inside a longer one that names a card: `Steelix EX` read
+ * cleanly means the card is no plain `Steelix`, `Radiant Charizard` no plain `Charizard`.
+ */
+export function withoutShadowedRuns(searched: { q: string, matches: { similarity: number }[] }[]): string[] {
+  const whole = searched.filter(s => (s.matches[0]?.similarity ?? 0) >= WHOLE_NAME).map(s => ` ${s.q} `)
+  return searched.map(s => s.q).filter(q => !whole.some(w => w.length > q.length + 2 && w.includes(` ${q} `)))
+}
+
 /**
  * Ranks catalogue printings against what was read: number + printed total narrow the set, the set
  * code confirms, the name (every language) by `fuzzball.ratio`, HP breaks ties. Scores in [0, 1].
@@ -123,9 +135,12 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
       add(index.byTotal.get(n.printedTotal)?.filter(e => oneDigitOff(digits, e.localId.replace(/^0+(?=\d)/, ''))))
     }
   }
-  const queries = reading.names.map(foldName).filter(q => q.length >= 3)
-  for (const q of queries) {
-    for (const match of searchNames(index, q, 4)) {
+  const searched = [...new Set(reading.names.map(foldName).filter(q => q.length >= 3))]
+    .map(q => ({ q, matches: searchNames(index, q, 4) }))
+  const queries = withoutShadowedRuns(searched)
+  for (const { q, matches } of searched) {
+    if (!queries.includes(q)) continue
+    for (const match of matches) {
       if (match.similarity >= 0.6) add(index.byName.get(match.name))
     }
   }

@@ -272,6 +272,21 @@ export async function readBottom(img: RgbImage, ocr: OcrPool, known: KnownValues
     }
     if (side && trustworthy(parseCardNumbers(texts.join('\n'), known.totals), known)) break
   }
+  // Faint or blurred print the line finder missed: the corners where numbers are printed, read
+  // as sparse text by tesseract's own layout analysis after a local contrast boost.
+  if (only !== 'first' && !(side && trustworthy(parseCardNumbers(texts.join('\n'), known.totals), known))) {
+    const corners = await Promise.all(NUMBER_CORNERS.map(async corner => ({
+      corner,
+      text: (await ocr.recognize({ image: await localContrastPng(img, corner), psm: PSM.SPARSE_TEXT })).text.trim(),
+    })))
+    for (const { corner, text } of corners) {
+      if (!text) continue
+      const parsed = parseCardNumbers(text, known.totals)
+      if (parsed.length === 0) continue
+      texts.push(...text.split('\n').filter(l => parseCardNumbers(l, known.totals).length > 0))
+      if (!side) side = corner.side
+    }
+  }
   const text = texts.join('\n')
   let code = parseSetCode(text, known.setCodes)
   const numbersRead = side ? parseCardNumbers(text, known.totals) : []
@@ -289,6 +304,57 @@ export async function readBottom(img: RgbImage, ocr: OcrPool, known: KnownValues
   // Readings the catalogue vouches for first (a clean `007/007` must not hide a stretched `007/091`).
   const ranked = [...numbers.filter(n => trustworthy([n], known)), ...numbers.filter(n => !trustworthy([n], known))]
   return { numbers: ranked, setCode: code?.code ?? null, lang: code?.lang ?? null, side, text: texts.join('\n') }
+}
+
+/** Where cards print their number: bottom-left (2011 on) and bottom-right (before). */
+const NUMBER_CORNERS = [
+  { side: 'left' as const, x0: 0.02, y0: 0.86, x1: 0.6, y1: 0.985 },
+  { side: 'right' as const, x0: 0.45, y0: 0.88, x1: 0.98, y1: 0.99 },
+]
+
+/**
+ * A region as grey with its local background taken out and the rest amplified: grey print on a
+ * grey or coloured ground (a soft photo, a silver border) becomes dark on white, whatever the
+ * ground's gradient. Light print on a dark ground is flipped first.
+ */
+export async function localContrastPng(img: RgbImage, region: { x0: number, y0: number, x1: number, y1: number }, scale = 2.5, gain = 12): Promise<Buffer> {
+  const left = Math.round(region.x0 * img.width), top = Math.round(region.y0 * img.height)
+  const width = Math.round((region.x1 - region.x0) * img.width), height = Math.round((region.y1 - region.y0) * img.height)
+  const w = Math.round(width * scale), h = Math.round(height * scale)
+  const grey = await sharp(img.rgb, { raw: { width: img.width, height: img.height, channels: 3 } })
+    .extract({ left, top, width, height })
+    .greyscale()
+    .resize(w, h, { kernel: 'cubic' })
+    .raw()
+    .toBuffer()
+  const sign = darkGround(img, left, top, width, height) ? -1 : 1
+  // The ground: a box mean about two text heights wide.
+  const mean = boxMean(grey, w, h, Math.round(10 * scale))
+  const out = Buffer.alloc(w * h)
+  for (let i = 0; i < out.length; i++) out[i] = Math.max(0, Math.min(255, Math.round(235 + sign * (grey[i]! - mean[i]!) * gain)))
+  return sharp(out, { raw: { width: w, height: h, channels: 1 } }).png({ compressionLevel: 1 }).toBuffer()
+}
+
+/** Mean of each pixel's (2r+1)² neighbourhood (clipped at the edges), by an integral image. */
+export function boxMean(grey: Uint8Array, w: number, h: number, r: number): Float32Array {
+  const W1 = w + 1
+  const sum = new Float64Array(W1 * (h + 1))
+  for (let y = 0; y < h; y++) {
+    let row = 0
+    for (let x = 0; x < w; x++) {
+      row += grey[y * w + x]!
+      sum[(y + 1) * W1 + x + 1] = sum[y * W1 + x + 1]! + row
+    }
+  }
+  const mean = new Float32Array(w * h)
+  for (let y = 0; y < h; y++) {
+    const ya = Math.max(0, y - r), yb = Math.min(h, y + r + 1)
+    for (let x = 0; x < w; x++) {
+      const xa = Math.max(0, x - r), xb = Math.min(w, x + r + 1)
+      mean[y * w + x] = (sum[yb * W1 + xb]! - sum[ya * W1 + xb]! - sum[yb * W1 + xa]! + sum[ya * W1 + xa]!) / ((yb - ya) * (xb - xa))
+    }
+  }
+  return mean
 }
 
 export interface CardRead {

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { readCatalogFile } from '../../../server/catalog/source'
 import { buildCatalogIndex, type CatalogIndex, catalogEntriesFromFile, searchNames } from '../../../server/recognition/catalog-index'
 import { parseCardNumbers } from '../../../server/recognition/parse'
-import { type CardReading, isConfident, rankCandidates } from '../../../server/recognition/rank'
+import { type CardReading, isConfident, rankCandidates, withoutShadowedRuns } from '../../../server/recognition/rank'
 
 const THRESHOLD = 0.82
 let index: CatalogIndex
@@ -104,6 +104,18 @@ describe('rankCandidates', () => {
     expect(rankCandidates(index, reading({ number: 'BW92', names: ['Espeon'] }))[0]!.cardId).toBe('bwp-BW92')
     const gg = rankCandidates(index, reading({ number: 'GG10/GG70', names: ['Mew'] }))
     expect(gg[0]!.cardId).toBe('swsh12.5gg-GG10')
+  })
+
+  it('a longer run that names a card shadows the runs inside it', () => {
+    const at = (q: string, similarity: number) => ({ q, matches: [{ similarity }] })
+    expect(withoutShadowedRuns([at('steelix ex', 1), at('steelix', 1), at('ex', 0.7)])).toEqual(['steelix ex'])
+    expect(withoutShadowedRuns([at('stoelix ex', 0.8), at('steelix', 1)])).toEqual(['stoelix ex', 'steelix'])
+    const read = (names: string[]): CardReading => ({ names, numbers: [], setCode: null, hp: 180, lang: null })
+    const top = rankCandidates(index, read(['Steelix EX', 'Steelix', 'EX']), 5)
+    const ex = top.map(c => /steelix.?ex/i.test(c.name))
+    // Every Steelix EX printing first, the plain Steelix (also 180 HP) after them.
+    expect(ex, JSON.stringify(top.map(c => c.name))).toEqual([...ex].sort((a, b) => Number(b) - Number(a)))
+    expect(ex[0]).toBe(true)
   })
 
   it('returns nothing rather than noise when nothing was read', () => {
