@@ -425,17 +425,19 @@ async function readNameRow(img: RgbImage, ocr: OcrPool, known: KnownValues, with
 
 interface SideRead { bottom: BottomRead, name: NameRead }
 
-async function readSide(img: RgbImage, ocr: OcrPool, known: KnownValues, only?: 'first'): Promise<SideRead> {
+async function readSide(img: RgbImage, ocr: OcrPool, known: KnownValues, only?: 'first', withBand = true): Promise<SideRead> {
   // Both at once (two workers); Promise.all so a failure of one never goes unhandled.
-  // The turned side's name row is read without the band retry (a slow whole-band read).
-  const [bottom, name] = await Promise.all([readBottom(img, ocr, known, only), readNameRow(img, ocr, known, only !== 'first')])
+  const [bottom, name] = await Promise.all([readBottom(img, ocr, known, only), readNameRow(img, ocr, known, withBand)])
   return { bottom, name }
 }
 
-/** Letters of the name row that look like words (a turned card's name row is mostly noise). */
-function nameStrength(name: NameRead): number {
-  return nameQueries(name.text).length > 0 ? name.confidence : 0
-}
+/**
+ * How much more the other side's name must look like a catalogue name to win: the way up the
+ * card lies in the photo is the likelier one (people photograph cards upright), so turning it
+ * takes clear evidence, and keeping it upright takes none.
+ */
+const TURN_MARGIN = 0.1
+const UPRIGHT_MARGIN = -0.02
 
 /**
  * Reads one straightened card. The likelier orientation (from the text-line layout) is read
@@ -452,11 +454,14 @@ export async function readCardText(card: RgbImage, ocr: OcrPool, known: KnownVal
   // A name row the catalogue knows says the card is the right way up: the turned side would
   // only cost another round of OCR (the number is simply unreadable on this card).
   if (bottom.numbers.length === 0 && knownNameSimilarity(known, nameQueries(name.text)) < SURE_NAME) {
-    // The turned side gets the plain first round only; its second round only once its name
-    // row has shown it is the right way up.
-    const other = await readSide(order[1]!, ocr, known, 'first')
-    const better = other.bottom.numbers.length > 0
-      || (nameStrength(other.name) > nameStrength(name) + 15 && other.name.text.replace(/\W/g, '').length >= 4)
+    // The other side gets the plain first round only; its second round only once its name row
+    // has shown it is the right way up. Its name band only when it is the photo's upright side.
+    const otherUpright = firstTurned
+    const other = await readSide(order[1]!, ocr, known, 'first', otherUpright)
+    const sims = [name, other.name].map(n => knownNameSimilarity(known, nameQueries(n.text)))
+    const better = other.bottom.numbers.length > 0 || (otherUpright
+      ? sims[1]! >= sims[0]! + UPRIGHT_MARGIN
+      : sims[1]! > sims[0]! + TURN_MARGIN && other.name.text.replace(/\W/g, '').length >= 4)
     if (better) {
       image = order[1]!
       turned = !firstTurned
@@ -494,7 +499,8 @@ export async function readCardText(card: RgbImage, ocr: OcrPool, known: KnownVal
 }
 
 async function readNameBand(img: RgbImage, ocr: OcrPool): Promise<NameRead> {
-  const png = await bandPng(img, { x0: 0.03, y0: 0.02, x1: 0.97, y1: 0.165, scale: 1 })
+  // Local contrast: a holo or full-art ground behind the name defeats a global threshold.
+  const png = await localContrastPng(img, { x0: 0.02, y0: 0.015, x1: 0.98, y1: 0.13 }, 1, 4)
   const r = await ocr.recognize({ image: png, psm: PSM.SINGLE_BLOCK })
   return { text: r.text, confidence: r.confidence }
 }

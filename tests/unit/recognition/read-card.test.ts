@@ -69,6 +69,20 @@ function counting(inner?: OcrPool): OcrPool & { calls: number } {
   return pool
 }
 
+describe('orientation', () => {
+  it('with nothing legible either way, a card stays the way up it lies in the photo', async () => {
+    // Tall print at the bottom only (an attack box on a full-art card): the layout alone says "turned".
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${CARD_W}" height="${CARD_H}">
+      <rect width="100%" height="100%" fill="#c9c9c9"/>
+      ${[0, 1, 2, 3, 4, 5].map(i => `<rect x="${60 + i * 30}" y="920" width="20" height="32" fill="#222"/>`).join('')}</svg>`
+    const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true })
+    const card = { rgb: data, width: info.width, height: info.height }
+    expect(likelyTurned(card)).toBe(true)
+    const read = await readCardText(card, ocr, index)
+    expect(read.turned, JSON.stringify(read.read.raw)).toBe(false)
+  }, 60_000)
+})
+
 describe('faint print', () => {
   it('boxMean is the mean of each clipped neighbourhood', () => {
     const grey = Uint8Array.from([0, 0, 0, 0, 90, 0, 0, 0, 0])
