@@ -126,6 +126,18 @@ async function linePng(img: RgbImage, line: TextLine, variant: LineVariant = 'pl
   return pipeline.png({ compressionLevel: 1 }).toBuffer()
 }
 
+/** A line with its local background taken out, scaled for its digits (about half its height). */
+function localLinePng(img: RgbImage, line: TextLine): Promise<Buffer> {
+  const pad = line.height * 0.35
+  const region = {
+    x0: Math.max(0, line.x - pad) / img.width,
+    y0: Math.max(0, line.y - pad) / img.height,
+    x1: Math.min(img.width, line.x + line.width + pad) / img.width,
+    y1: Math.min(img.height, line.y + line.height + pad) / img.height,
+  }
+  return localContrastPng(img, region, Math.min(4, Math.max(1, 72 / line.height)), 6)
+}
+
 async function readLine(img: RgbImage, ocr: OcrPool, line: TextLine, variant: LineVariant = 'plain'): Promise<string> {
   return (await ocr.recognize({ image: await linePng(img, line, variant), psm: PSM.SINGLE_LINE })).text.trim()
 }
@@ -516,6 +528,9 @@ export interface PhotoNumber {
 /** Lines read past the last vouched number before the whole-photo pass ends. */
 const QUIET_LINES = 4
 
+/** Most rows of a fanned stack read (a whole binder page shows fewer). */
+const MAX_STACK_ROWS = 24
+
 /** How much of a photo the whole-photo pass may read. */
 export interface PhotoNumberLimits {
   /** Most text lines read (the lowest first: numbers sit at the bottom of cards). */
@@ -531,6 +546,32 @@ export interface PhotoNumberLimits {
 function numberShaped(l: TextLine): number {
   const aspect = l.width / l.height
   return aspect >= 2.5 && aspect <= 14 ? 1 : 0
+}
+
+/** Width of a row's end, in line heights: `H TWM EN 010/167 ●` is about seven. */
+const ROW_END = 8
+
+function rowEnds(l: TextLine): TextLine[] {
+  const width = Math.round(l.height * ROW_END)
+  return [{ ...l, width }, { ...l, x: l.x + l.width - width, width }]
+}
+
+/** Fewest aligned number-shaped rows that make a fanned stack (each card shows its number row). */
+const STACK_ROWS = 3
+
+/**
+ * For each line, how many number-shaped lines of about its height share its left or its right
+ * edge: the number rows of a fanned stack line up down one side of the photo, stray print does not.
+ */
+export function alignedRows(lines: TextLine[], tolerance: number): number[] {
+  const shaped = lines.filter(l => numberShaped(l))
+  const similar = (a: TextLine, b: TextLine) => Math.abs(a.height - b.height) <= Math.max(a.height, b.height) * 0.35
+  return lines.map((l) => {
+    if (!numberShaped(l)) return 0
+    const left = shaped.filter(o => similar(l, o) && Math.abs(o.x - l.x) <= tolerance).length
+    const right = shaped.filter(o => similar(l, o) && Math.abs(o.x + o.width - l.x - l.width) <= tolerance).length
+    return Math.max(left, right)
+  })
 }
 
 function insideQuad(q: Quad, x: number, y: number): boolean {
@@ -564,14 +605,23 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
       }
   const side = Math.max(small.width, small.height)
   const exclude = limits.exclude ?? []
-  const lines = findTextLines(small, { x0: 0, y0: 0, x1: 1, y1: 1 }, { minHeight: Math.max(8, side * 0.006), maxHeight: side * 0.08 })
+  const candidates = findTextLines(small, { x0: 0, y0: 0, x1: 1, y1: 1 }, { minHeight: Math.max(8, side * 0.006), maxHeight: side * 0.08 })
+    // A number row merged with the flavour text beside it: its two ends may hold the number.
+    .flatMap(l => (l.width > l.height * ROW_END * 1.5 ? [l, ...rowEnds(l)] : [l]))
     // A number line is short: number, code box, rarity; long lines are prose.
     .filter(l => l.width <= l.height * 22)
     .filter(l => !exclude.some(q => insideQuad(q, (l.x + l.width / 2) / scale, (l.y + l.height / 2) / scale)))
-    // Number-shaped lines first (`196/198`, `SVI EN 196/198`: 2.5–14 times as wide as tall; a
-    // lone glyph or a prose line rarely holds a number), the lowest first within each group.
-    .sort((a, b) => numberShaped(b) - numberShaped(a) || b.y - a.y)
-    .slice(0, limits.maxLines)
+  const rows = alignedRows(candidates, side * 0.015)
+  const aligned = new Map(candidates.map((l, i) => [l, rows[i]!]))
+  const inStack = (l: TextLine) => (aligned.get(l)! >= STACK_ROWS ? 1 : 0)
+  const stackRows = candidates.filter(l => inStack(l)).length
+  const lines = candidates
+    // The rows of a fanned stack first, the tallest first (the number row, with its code box, is
+    // taller than the illustrator and copyright lines that line up with it); then number-shaped
+    // lines (`196/198`, `SVI EN 196/198`: 2.5–14 times as wide as tall; a lone glyph or a prose
+    // line rarely holds a number), the lowest first.
+    .sort((a, b) => inStack(b) - inStack(a) || inStack(a) * (b.height - a.height) || numberShaped(b) - numberShaped(a) || b.y - a.y)
+    .slice(0, Math.max(limits.maxLines, Math.min(MAX_STACK_ROWS, stackRows)))
   const texts: string[] = []
   // As many lines at a time as there are workers; past the first `minLines`, no new batch once
   // the budget is spent (a loaded machine still reads the likeliest lines).
@@ -580,15 +630,32 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
   // one end the pass: a close-up holds one card, a fanned stack yields numbers line after line.
   const started = performance.now()
   let lastFound = -1
-  for (let i = 0; i < lines.length && (i < limits.minLines || performance.now() - started < limits.budgetMs); i += batch) {
-    if (lastFound >= 0 && i - lastFound >= QUIET_LINES) break
+  let foundCount = 0
+  for (let i = 0; i < lines.length && (i < limits.minLines || (foundCount >= 2 && i < stackRows) || performance.now() - started < limits.budgetMs); i += batch) {
+    // A stack's rows are all read once it has shown two numbers; the quiet rule applies past them.
+    if (lastFound >= 0 && (foundCount < 2 || i >= stackRows) && i - lastFound >= QUIET_LINES) break
     const read = await Promise.all(lines.slice(i, i + batch).map(async l =>
       (await ocr.recognize({ image: await linePng(small, l), psm: PSM.SINGLE_LINE })).text.trim()))
     read.forEach((text, k) => {
-      if (trustworthy(parseCardNumbers(text, known.totals), known)) lastFound = i + k + 1
+      if (trustworthy(parseCardNumbers(text, known.totals), known)) {
+        lastFound = i + k + 1
+        foundCount++
+      }
     })
     texts.push(...read)
   }
+  // Two numbers or more among aligned rows: a fanned stack. Its rows the plain read missed are
+  // read again with local contrast, scaled for their digits (half the row: code box, `H`).
+  if (foundCount >= 2) {
+    const missed = lines.slice(0, texts.length).map((l, i) => i).filter(i => inStack(lines[i]!) && parseCardNumbers(texts[i]!, known.totals).length === 0)
+    for (let k = 0; k < missed.length; k += batch) {
+      await Promise.all(missed.slice(k, k + batch).map(async (i) => {
+        const again = (await ocr.recognize({ image: await localLinePng(small, lines[i]!), psm: PSM.SINGLE_LINE })).text.trim()
+        if (parseCardNumbers(again, known.totals).length > 0) texts[i] = again
+      }))
+    }
+  }
+  if (process.env.PV_DEBUG) lines.slice(0, texts.length).forEach((l, i) => console.error(`${l.x},${l.y} ${l.width}x${l.height} stack=${inStack(l)} ${JSON.stringify(texts[i])}`))
   const found: PhotoNumber[] = []
   const seen = new Set<string>()
   // Top to bottom, as a person reads a stack.

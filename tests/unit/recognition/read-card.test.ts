@@ -3,7 +3,7 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readCatalogFile } from '../../../server/catalog/source'
 import { buildCatalogIndex, type CatalogIndex, catalogEntriesFromFile, createOcrPool, type OcrPool } from '../../../server/recognition'
-import { boxMean, codesToSettle, darkGround, likelyTurned, localContrastPng, matchCode, readBottom, readCardText, readPhotoNumbers } from '../../../server/recognition/read-card'
+import { alignedRows, boxMean, codesToSettle, darkGround, likelyTurned, localContrastPng, matchCode, readBottom, readCardText, readPhotoNumbers } from '../../../server/recognition/read-card'
 import { parseCardNumbers } from '../../../server/recognition/parse'
 import { CARD_H, CARD_W, type RgbImage, rotate180 } from '../../../server/recognition/warp'
 
@@ -106,6 +106,16 @@ describe('faint print', () => {
     const bottom = await readBottom(card, ocr, index)
     expect(bottom.numbers[0], bottom.text).toMatchObject({ value: 7, printedTotal: 91 })
   }, 60_000)
+})
+
+describe('fanned stacks', () => {
+  it('counts the number rows that line up down one side, not stray print', () => {
+    const row = (x: number, y: number, width = 240, height = 40) => ({ x, y, width, height })
+    const lines = [row(340, 500), row(346, 600), row(338, 700), row(900, 650), row(344, 800, 240, 12), row(300, 900, 1400)]
+    expect(alignedRows(lines, 20)).toEqual([3, 3, 3, 1, 0, 0])
+    // Right-aligned rows (numbers printed bottom-right before 2011) count too.
+    expect(alignedRows([row(100, 10, 200), row(150, 60, 150), row(50, 110, 250)], 10)).toEqual([3, 3, 3])
+  })
 })
 
 describe('reading cost', () => {
