@@ -655,7 +655,6 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
       }))
     }
   }
-  if (process.env.PV_DEBUG) lines.slice(0, texts.length).forEach((l, i) => console.error(`${l.x},${l.y} ${l.width}x${l.height} stack=${inStack(l)} ${JSON.stringify(texts[i])}`))
   const found: PhotoNumber[] = []
   const seen = new Set<string>()
   // Top to bottom, as a person reads a stack.
