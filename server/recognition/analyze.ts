@@ -156,7 +156,7 @@ export async function analyzePhoto(bytes: Buffer, options: AnalyzeOptions): Prom
  * Bounds of the whole-photo pass (lines read, milliseconds): generous when no card was found
  * (a close-up or a fanned stack is all there is), small around detected cards.
  */
-const NO_CARD = { maxLines: 16, minLines: 8, budgetMs: 2500 }
+const NO_CARD = { maxLines: 16, minLines: 8, budgetMs: 2500, stacks: true }
 const OUTSIDE_CARDS = { maxLines: 6, minLines: 4, budgetMs: 1200 }
 
 /** Number readings behind whole-photo drafts (to combine with a card's name). */

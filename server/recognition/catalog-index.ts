@@ -18,6 +18,7 @@ export interface CatalogEntry {
   setCode: string | null
   printedTotal: number | null
   releaseDate: string | null
+  illustrator: string | null
 }
 
 function cleanNames(names: Partial<Record<string, string>> | null | undefined): Record<string, string> {
@@ -42,6 +43,7 @@ export function catalogEntriesFromFile(file: CatalogFile): CatalogEntry[] {
       setCode: set?.abbreviation ?? null,
       printedTotal: set?.official ?? null,
       releaseDate: set?.releaseDate ?? null,
+      illustrator: card.illustrator ?? null,
     }
   })
 }
@@ -50,7 +52,7 @@ export async function catalogEntriesFromDb(db: Kysely<Database>): Promise<Catalo
   const rows = await db.selectFrom('cards')
     .innerJoin('sets', 'sets.id', 'cards.set_id')
     .select([
-      'cards.id', 'cards.set_id', 'cards.local_id', 'cards.number', 'cards.name', 'cards.hp', 'cards.category',
+      'cards.id', 'cards.set_id', 'cards.local_id', 'cards.number', 'cards.name', 'cards.hp', 'cards.category', 'cards.illustrator',
       'sets.name as set_name', 'sets.code', 'sets.printed_total', 'sets.release_date',
     ])
     .execute()
@@ -68,6 +70,7 @@ export async function catalogEntriesFromDb(db: Kysely<Database>): Promise<Catalo
     setCode: r.code,
     printedTotal: r.printed_total,
     releaseDate: r.release_date,
+    illustrator: r.illustrator,
   }))
 }
 

@@ -213,3 +213,16 @@ export function numberKey(localId: string): string {
   if (!m) return localId.toUpperCase()
   return `${m[1]}${m[2]}${m[3]}`
 }
+
+/** `Illus. Kouki Saitou` as OCR reads it (`lllus.`, `llus`, `Hus.`): the name after the label. */
+const ILLUSTRATOR = /(?:^|[^A-Za-z])(?:[IlL1|]?l?lus|Ilus|Hus)\.?\s*[:.,]?\s+([A-Za-z0-9][A-Za-z0-9 .&'’-]{2,40})/
+
+/** The illustrator's name printed at the bottom of a card, or null. */
+export function parseIllustrator(text: string): string | null {
+  for (const line of text.split('\n')) {
+    const m = line.match(ILLUSTRATOR)
+    const name = m?.[1]?.replace(/[\s.]+$/, '').trim()
+    if (name && name.replace(/[^A-Za-z]/g, '').length >= 3) return name
+  }
+  return null
+}

@@ -12,6 +12,8 @@ export interface CardReading {
   lang: string | null
   /** Where the number was printed: bottom-right is the layout of cards before 2011. */
   numberSide?: 'left' | 'right' | null
+  /** The `Illus.` line's name: printings of one name often differ by illustrator. */
+  illustrator?: string | null
 }
 
 /**
@@ -33,7 +35,11 @@ const W = {
   hp: 0.05,
   hpMismatch: -0.1,
   layout: 0.03,
+  illustrator: 0.06,
 }
+
+/** An illustrator read this close to the catalogue's (OCR slips, a cut-off end) is theirs. */
+const SAME_ILLUSTRATOR = 0.8
 /** The runner-up must trail by this much for a draft to be confident. */
 export const CONFIDENCE_MARGIN = 0.1
 
@@ -51,6 +57,14 @@ function oneDigitOff(a: string, b: string): boolean {
   let diff = 0
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) diff++
   return diff === 1
+}
+
+/**
+ * One digit off the printing's number (`47/114` for `67/114`), also at the printed width (`05/113`
+ * for `65/113`: the 6 read as a letter).
+ */
+function nearNumber(n: CardNumber, entryDigits: string): boolean {
+  return oneDigitOff(String(n.value), entryDigits) || oneDigitOff(n.number, entryDigits.padStart(n.number.length, '0'))
 }
 
 interface NumberEvidence { weight: number, reason: string | null }
@@ -74,7 +88,7 @@ function numberEvidence(entry: CatalogEntry, numbers: CardNumber[]): NumberEvide
       // A stray letter glued to the number (`H010/167` from the regulation mark).
       e = { weight: W.numberAndTotal - 0.05, reason: `number ${n.value}/${n.printedTotal}` }
     }
-    else if (totalMatches && oneDigitOff(String(n.value), entryDigits)) {
+    else if (totalMatches && nearNumber(n, entryDigits)) {
       e = { weight: W.nearNumberAndTotal, reason: `number ${shown} ≈ ${entry.localId}` }
     }
     else if (totalMatches) {
@@ -114,9 +128,12 @@ const WHOLE_NAME = 0.9
  * The name queries without the runs inside a longer one that names a card: `Steelix EX` read
  * cleanly means the card is no plain `Steelix`, `Radiant Charizard` no plain `Charizard`.
  */
-export function withoutShadowedRuns(searched: { q: string, matches: { similarity: number }[] }[]): string[] {
-  const whole = searched.filter(s => (s.matches[0]?.similarity ?? 0) >= WHOLE_NAME).map(s => ` ${s.q} `)
-  return searched.map(s => s.q).filter(q => !whole.some(w => w.length > q.length + 2 && w.includes(` ${q} `)))
+export function withoutShadowedRuns(searched: { q: string, matches: { name: string, similarity: number }[] }[]): string[] {
+  const whole = searched.filter(s => (s.matches[0]?.similarity ?? 0) >= WHOLE_NAME)
+  return searched.map(s => s.q).filter(q => !whole.some(w =>
+    w.q.length > q.length && ` ${w.q} `.includes(` ${q} `)
+    // A stray letter before a name (`A Charmander`) shadows nothing: the run alone is the name.
+    && nameSimilarity(q, w.matches[0]!.name) < w.matches[0]!.similarity))
 }
 
 /**
@@ -131,8 +148,7 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
     if (n.prefix) add(index.byNumber.get(String(n.value)))
     if (n.printedTotal) {
       // Near misses (one digit misread) within the sets of that printed total.
-      const digits = String(n.value)
-      add(index.byTotal.get(n.printedTotal)?.filter(e => oneDigitOff(digits, e.localId.replace(/^0+(?=\d)/, ''))))
+      add(index.byTotal.get(n.printedTotal)?.filter(e => nearNumber(n, e.localId.replace(/^0+(?=\d)/, ''))))
     }
   }
   const searched = [...new Set(reading.names.map(foldName).filter(q => q.length >= 3))]
@@ -147,6 +163,7 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
   if (pool.size === 0) return []
 
   const readCode = reading.setCode
+  const illustrator = reading.illustrator ? foldName(reading.illustrator) : null
   const scored = [...pool.values()].map((entry) => {
     const reasons: string[] = []
     let score = 0
@@ -175,6 +192,10 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
       else {
         score += W.hpMismatch
       }
+    }
+    if (illustrator && entry.illustrator && nameSimilarity(illustrator, foldName(entry.illustrator)) >= SAME_ILLUSTRATOR) {
+      score += W.illustrator
+      reasons.push(`illustrator ${entry.illustrator}`)
     }
     // Layout era: a tie-breaker between printings that share number and total.
     if (reading.numberSide && num.weight > 0 && entry.releaseDate) {

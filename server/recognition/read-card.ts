@@ -2,7 +2,7 @@ import sharp from 'sharp'
 import { type CatalogEntry, foldName, type NameIndex, printedSetCode, searchNames } from './catalog-index'
 import { findTextLines, type TextLine } from './lines'
 import { type OcrPool, PSM } from './ocr-pool'
-import { type CardNumber, numberKey, parseCardNumbers, parseHp, parseSetCode } from './parse'
+import { type CardNumber, numberKey, parseCardNumbers, parseHp, parseIllustrator, parseSetCode } from './parse'
 import type { CardReading } from './rank'
 import type { ReadText } from './types'
 import type { Quad } from './detect'
@@ -52,11 +52,12 @@ export function nameQueries(text: string): string[] {
   for (const line of text.split('\n')) {
     const tokens = line.split(/\s+/)
       .map(t => t.replace(/[^\p{L}\p{N}'’.\-♀♂]/gu, '').replace(/^[.\-']+|[.\-']+$/g, ''))
-      .filter(t => t.length >= 2 && /\p{L}/u.test(t))
+      // One capital is a word of some names (`Mega Charizard X ex`, `Scizor V`, `M Gardevoir EX`).
+      .filter(t => (t.length >= 2 || /^[A-Z]$/.test(t)) && /\p{L}/u.test(t))
     for (let n = Math.min(4, tokens.length); n >= 1; n--) {
       for (let i = 0; i + n <= tokens.length; i++) {
         const run = tokens.slice(i, i + n)
-        if (run.every(t => NOT_NAME.has(t.toLowerCase()))) continue
+        if (run.every(t => NOT_NAME.has(t.toLowerCase()) || t.length === 1)) continue
         // `BASIC Charmander HP`: the labels around the name are no part of it (shorter runs cover it).
         if (n > 1 && (EDGE_LABELS.has(run[0]!.toLowerCase()) || EDGE_LABELS.has(run[n - 1]!.toLowerCase()))) continue
         const q = run.join(' ')
@@ -67,12 +68,18 @@ export function nameQueries(text: string): string[] {
   return [...out].slice(0, 24)
 }
 
-/** HP printed at the top right when no `HP`/`PV` label was read: the last multiple of 10 in the line. */
-function looseHp(text: string): number | null {
+/**
+ * HP printed at the top right when no `HP`/`PV` label was read: the last multiple of 10 in the
+ * line. The type symbol right of it is often read as one more digit (`609` for `60 ◉`).
+ */
+export function looseHp(text: string): number | null {
   const firstLine = text.split('\n').find(l => /\d/.test(l)) ?? ''
-  const nums = [...firstLine.matchAll(/(?<!\d)(\d{2,3})(?!\d)/g)].map(m => Number(m[1]))
-  const hp = nums.reverse().find(n => n >= 30 && n <= 340 && n % 10 === 0)
-  return hp ?? null
+  const plausible = (n: number) => n >= 30 && n <= 400 && n % 10 === 0
+  const nums = [...firstLine.matchAll(/(?<!\d)(\d{2,4})(?!\d)/g)].map((m) => {
+    const n = Number(m[1])
+    return plausible(n) ? n : Number(m[1]!.slice(0, -1))
+  })
+  return nums.reverse().find(plausible) ?? null
 }
 
 /**
@@ -293,10 +300,9 @@ export async function readBottom(img: RgbImage, ocr: OcrPool, known: KnownValues
     })))
     for (const { corner, text } of corners) {
       if (!text) continue
-      const parsed = parseCardNumbers(text, known.totals)
-      if (parsed.length === 0) continue
-      texts.push(...text.split('\n').filter(l => parseCardNumbers(l, known.totals).length > 0))
-      if (!side) side = corner.side
+      // Only the lines worth keeping: numbers, and the illustrator (it tells printings apart).
+      texts.push(...text.split('\n').filter(l => parseCardNumbers(l, known.totals).length > 0 || parseIllustrator(l)))
+      if (!side && parseCardNumbers(text, known.totals).length > 0) side = corner.side
     }
   }
   const text = texts.join('\n')
@@ -320,8 +326,8 @@ export async function readBottom(img: RgbImage, ocr: OcrPool, known: KnownValues
 
 /** Where cards print their number: bottom-left (2011 on) and bottom-right (before). */
 const NUMBER_CORNERS = [
-  { side: 'left' as const, x0: 0.02, y0: 0.86, x1: 0.6, y1: 0.985 },
-  { side: 'right' as const, x0: 0.45, y0: 0.88, x1: 0.98, y1: 0.99 },
+  { side: 'left' as const, x0: 0.02, y0: 0.86, x1: 0.6, y1: 1 },
+  { side: 'right' as const, x0: 0.45, y0: 0.88, x1: 0.98, y1: 1 },
 ]
 
 /**
@@ -497,7 +503,7 @@ export async function readCardText(card: RgbImage, ocr: OcrPool, known: KnownVal
   return {
     image,
     turned,
-    reading: { names, numbers: bottom.numbers, setCode: bottom.setCode, hp, lang, numberSide: bottom.side },
+    reading: { names, numbers: bottom.numbers, setCode: bottom.setCode, hp, lang, numberSide: bottom.side, illustrator: parseIllustrator(bottom.text) },
     read: {
       name: names[0] ?? null,
       hp,
@@ -541,6 +547,8 @@ export interface PhotoNumberLimits {
   budgetMs: number
   /** Quads (full-resolution corners) already read as cards: their lines are skipped. */
   exclude?: Quad[]
+  /** Look for a fanned stack's aligned number rows (a photo where no whole card was found). */
+  stacks?: boolean
 }
 
 function numberShaped(l: TextLine): number {
@@ -611,7 +619,7 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
     // A number line is short: number, code box, rarity; long lines are prose.
     .filter(l => l.width <= l.height * 22)
     .filter(l => !exclude.some(q => insideQuad(q, (l.x + l.width / 2) / scale, (l.y + l.height / 2) / scale)))
-  const rows = alignedRows(candidates, side * 0.015)
+  const rows = limits.stacks ? alignedRows(candidates, side * 0.015) : candidates.map(() => 0)
   const aligned = new Map(candidates.map((l, i) => [l, rows[i]!]))
   const inStack = (l: TextLine) => (aligned.get(l)! >= STACK_ROWS ? 1 : 0)
   const stackRows = candidates.filter(l => inStack(l)).length

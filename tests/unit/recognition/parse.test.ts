@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { numberKey, parseCardNumber, parseCardNumbers, parseHp, parseSetCode } from '../../../server/recognition/parse'
+import { numberKey, parseCardNumber, parseCardNumbers, parseHp, parseIllustrator, parseSetCode } from '../../../server/recognition/parse'
 
 const shown = (text: string, totals?: Set<number>) =>
   parseCardNumbers(text, totals).map(n => `${n.number}/${n.totalPrefix}${n.printedTotal ?? ''}${n.loose ? '~' : ''}`)
@@ -92,5 +92,20 @@ describe('numberKey', () => {
     expect(numberKey('TG05')).toBe('TG5')
     expect(numberKey('swsh050')).toBe('SWSH50')
     expect(numberKey('SV049')).toBe('SV49')
+  })
+})
+
+describe('parseIllustrator', () => {
+  it('reads the name after the label, however OCR spells the label', () => {
+    expect(parseIllustrator('lllus. Kouki Saitou')).toBe('Kouki Saitou')
+    expect(parseIllustrator('some line\nHus. GIDORA')).toBe('GIDORA')
+    expect(parseIllustrator('Illus: Megumi Mizutani.')).toBe('Megumi Mizutani')
+    expect(parseIllustrator('llus 5ban Graphics')).toBe('5ban Graphics')
+  })
+
+  it('finds nothing in flavour text or the label alone', () => {
+    expect(parseIllustrator('It swims gracefully along the sea floor')).toBeNull()
+    expect(parseIllustrator('Illus.')).toBeNull()
+    expect(parseIllustrator('Illus. & Direc. The Pokémon Company Art Team')).toBeNull()
   })
 })

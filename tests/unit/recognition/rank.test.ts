@@ -20,6 +20,7 @@ function reading(partial: Partial<CardReading> & { number?: string }): CardReadi
     setCode: partial.setCode ?? null,
     hp: partial.hp ?? null,
     lang: partial.lang ?? null,
+    illustrator: partial.illustrator ?? null,
   }
 }
 
@@ -107,15 +108,32 @@ describe('rankCandidates', () => {
   })
 
   it('a longer run that names a card shadows the runs inside it', () => {
-    const at = (q: string, similarity: number) => ({ q, matches: [{ similarity }] })
-    expect(withoutShadowedRuns([at('steelix ex', 1), at('steelix', 1), at('ex', 0.7)])).toEqual(['steelix ex'])
-    expect(withoutShadowedRuns([at('stoelix ex', 0.8), at('steelix', 1)])).toEqual(['stoelix ex', 'steelix'])
+    const at = (q: string, name: string, similarity: number) => ({ q, matches: [{ name, similarity }] })
+    expect(withoutShadowedRuns([at('steelix ex', 'steelix ex', 1), at('steelix', 'steelix', 1), at('ex', 'exeggcute', 0.5)])).toEqual(['steelix ex'])
+    expect(withoutShadowedRuns([at('stoelix ex', 'steelix ex', 0.8), at('steelix', 'steelix', 1)])).toEqual(['stoelix ex', 'steelix'])
+    expect(withoutShadowedRuns([at('a charmander', 'charmander', 0.91), at('charmander', 'charmander', 1)])).toEqual(['a charmander', 'charmander'])
     const read = (names: string[]): CardReading => ({ names, numbers: [], setCode: null, hp: 180, lang: null })
     const top = rankCandidates(index, read(['Steelix EX', 'Steelix', 'EX']), 5)
     const ex = top.map(c => /steelix.?ex/i.test(c.name))
     // Every Steelix EX printing first, the plain Steelix (also 180 HP) after them.
     expect(ex, JSON.stringify(top.map(c => c.name))).toEqual([...ex].sort((a, b) => Number(b) - Number(a)))
     expect(ex[0]).toBe(true)
+  })
+
+  it('the illustrator tells apart printings that share number and total', () => {
+    // 69/100: Natu (EX Sandstorm, Kouki Saitou) and Whismur (EX Crystal Guardians, Atsuko Nishida).
+    const both = rankCandidates(index, reading({ number: '69/100' }), 5).map(c => c.cardId)
+    expect(both).toEqual(expect.arrayContaining(['ex2-69', 'ex14-69']))
+    for (const [illustrator, id] of [['Kouki Saitou', 'ex2-69'], ['Atsuko Nishida', 'ex14-69'], ['Kouki Saltou', 'ex2-69']] as const) {
+      const top = rankCandidates(index, reading({ number: '69/100', illustrator }), 5)
+      expect(top[0]!.cardId).toBe(id)
+      expect(top[0]!.reasons).toContain(`illustrator ${illustrator === 'Kouki Saltou' ? 'Kouki Saitou' : illustrator}`)
+    }
+  })
+
+  it('a digit read as a letter keeps the printed width: 05/113 is one digit off 65/113', () => {
+    const top = rankCandidates(index, reading({ number: 'Os/113', names: ['Swoobat'], hp: 80 }), 5)
+    expect(top[0]!.cardId).toBe('bw11-65')
   })
 
   it('returns nothing rather than noise when nothing was read', () => {

@@ -3,7 +3,7 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readCatalogFile } from '../../../server/catalog/source'
 import { buildCatalogIndex, type CatalogIndex, catalogEntriesFromFile, createOcrPool, type OcrPool } from '../../../server/recognition'
-import { alignedRows, boxMean, codesToSettle, darkGround, likelyTurned, localContrastPng, matchCode, readBottom, readCardText, readPhotoNumbers } from '../../../server/recognition/read-card'
+import { alignedRows, boxMean, codesToSettle, darkGround, likelyTurned, localContrastPng, looseHp, matchCode, readBottom, readCardText, readPhotoNumbers } from '../../../server/recognition/read-card'
 import { parseCardNumbers } from '../../../server/recognition/parse'
 import { CARD_H, CARD_W, type RgbImage, rotate180 } from '../../../server/recognition/warp'
 
@@ -68,6 +68,17 @@ function counting(inner?: OcrPool): OcrPool & { calls: number } {
   }
   return pool
 }
+
+describe('looseHp', () => {
+  it('takes the last multiple of ten in the name row, without the type symbol glued to it', () => {
+    expect(looseHp('Charmander 70')).toBe(70)
+    expect(looseHp('+ Sprigatito 609')).toBe(60)
+    expect(looseHp('“ Hypno -1108')).toBe(110)
+    expect(looseHp('(es scizorax 2100)')).toBe(210)
+    expect(looseHp('Metang 80. ®')).toBe(80)
+    expect(looseHp('Fighting Energy 1')).toBeNull()
+  })
+})
 
 describe('orientation', () => {
   it('with nothing legible either way, a card stays the way up it lies in the photo', async () => {
