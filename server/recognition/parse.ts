@@ -215,7 +215,7 @@ export function numberKey(localId: string): string {
 }
 
 /** `Illus. Kouki Saitou` as OCR reads it (`lllus.`, `llus`, `Hus.`): the name after the label. */
-const ILLUSTRATOR = /(?:^|[^A-Za-z])(?:[IlL1|]?l?lus|Ilus|Hus)\.?\s*[:.,]?\s+([A-Za-z0-9][A-Za-z0-9 .&'’-]{2,40})/
+const ILLUSTRATOR = /(?:^|[^A-Za-z])(?:[IlL1|]?l?lus|Ilus|Hus|hs)\.?\s*[:.,]?\s+([A-Za-z0-9][A-Za-z0-9 .&'’-]{2,40})/
 
 /** The illustrator's name printed at the bottom of a card, or null. */
 export function parseIllustrator(text: string): string | null {

@@ -40,6 +40,9 @@ const W = {
 
 /** An illustrator read this close to the catalogue's (OCR slips, a cut-off end) is theirs. */
 const SAME_ILLUSTRATOR = 0.8
+/** Highest score of a printing matched through an ambiguous repair (under any sensible threshold). */
+const REPAIRED_CAP = 0.78
+
 /** The runner-up must trail by this much for a draft to be confident. */
 export const CONFIDENCE_MARGIN = 0.1
 
@@ -67,7 +70,7 @@ function nearNumber(n: CardNumber, entryDigits: string): boolean {
   return oneDigitOff(String(n.value), entryDigits) || oneDigitOff(n.number, entryDigits.padStart(n.number.length, '0'))
 }
 
-interface NumberEvidence { weight: number, reason: string | null }
+interface NumberEvidence { weight: number, reason: string | null, repaired?: boolean }
 
 function numberEvidence(entry: CatalogEntry, numbers: CardNumber[]): NumberEvidence {
   let best: NumberEvidence = { weight: 0, reason: null }
@@ -95,7 +98,7 @@ function numberEvidence(entry: CatalogEntry, numbers: CardNumber[]): NumberEvide
       e = { weight: W.totalOnly, reason: `printed total ${n.printedTotal}` }
     }
     // A repaired reading (lost slash, padded total) is a little less sure than a clean one.
-    if (n.loose && e.weight > 0) e = { weight: e.weight - 0.05, reason: `${e.reason} (repaired)` }
+    if (n.loose && e.weight > 0) e = { weight: e.weight - 0.05, reason: `${e.reason} (repaired)`, repaired: true }
     if (e.weight > best.weight) best = e
   }
   return best
@@ -163,6 +166,7 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
   if (pool.size === 0) return []
 
   const readCode = reading.setCode
+  const ambiguousRepair = new Set(reading.numbers.filter(n => n.loose).map(n => `${n.value}/${n.printedTotal}`)).size >= 2
   const illustrator = reading.illustrator ? foldName(reading.illustrator) : null
   const scored = [...pool.values()].map((entry) => {
     const reasons: string[] = []
@@ -202,7 +206,9 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
       const legacy = entry.releaseDate < '2011'
       if ((reading.numberSide === 'right') === legacy) score += W.layout
     }
-    score = Math.min(1, Math.max(0, score))
+    // A reading repaired two ways (`92/1100`: 92/100 or 92/110) can match another printing of
+    // the same name perfectly: it ranks, but it is never sure.
+    score = Math.min(num.repaired && ambiguousRepair ? REPAIRED_CAP : 1, Math.max(0, score))
     return { entry, score, hpMatch: reading.hp !== null && reading.hp === entry.hp, reasons }
   })
   scored.sort((a, b) =>

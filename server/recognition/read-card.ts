@@ -516,11 +516,20 @@ export async function readCardText(card: RgbImage, ocr: OcrPool, known: KnownVal
   }
 }
 
+/**
+ * Two cuts of the name band (tesseract's layout analysis is fickle on a holo ground: one cut often
+ * reads what the other misses), both with local contrast: a holo or full-art ground behind the
+ * name defeats a global threshold.
+ */
+const NAME_BANDS = [
+  { x0: 0.02, y0: 0.015, x1: 0.98, y1: 0.115 },
+  { x0: 0.02, y0: 0.01, x1: 0.98, y1: 0.1 },
+]
+
 async function readNameBand(img: RgbImage, ocr: OcrPool): Promise<NameRead> {
-  // Local contrast: a holo or full-art ground behind the name defeats a global threshold.
-  const png = await localContrastPng(img, { x0: 0.02, y0: 0.015, x1: 0.98, y1: 0.13 }, 1, 4)
-  const r = await ocr.recognize({ image: png, psm: PSM.SINGLE_BLOCK })
-  return { text: r.text, confidence: r.confidence }
+  const reads = await Promise.all(NAME_BANDS.map(async band =>
+    ocr.recognize({ image: await localContrastPng(img, band, 1, 4), psm: PSM.SINGLE_BLOCK })))
+  return { text: reads.map(r => r.text.trim()).join('\n'), confidence: Math.max(...reads.map(r => r.confidence)) }
 }
 
 export interface PhotoNumber {

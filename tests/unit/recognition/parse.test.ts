@@ -100,6 +100,8 @@ describe('parseIllustrator', () => {
     expect(parseIllustrator('lllus. Kouki Saitou')).toBe('Kouki Saitou')
     expect(parseIllustrator('some line\nHus. GIDORA')).toBe('GIDORA')
     expect(parseIllustrator('Illus: Megumi Mizutani.')).toBe('Megumi Mizutani')
+    expect(parseIllustrator('hs. Shin Nagasawa')).toBe('Shin Nagasawa')
+    expect(parseIllustrator('lus. Yukihiro Tado')).toBe('Yukihiro Tado')
     expect(parseIllustrator('llus 5ban Graphics')).toBe('5ban Graphics')
   })
 

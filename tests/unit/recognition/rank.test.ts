@@ -136,6 +136,16 @@ describe('rankCandidates', () => {
     expect(top[0]!.cardId).toBe('bw11-65')
   })
 
+  it('a number repaired two ways is never sure, even when one way matches name and number', () => {
+    // `92/1100`: the rarity mark glued to the total, 92/110 or 92/100. Root Fossil is ex2-92 (92/100)
+    // and ex13-93 (93/110): one of them is surely misread.
+    const top = rankCandidates(index, reading({ number: '92/1100', names: ['Root Fossil'] }), 5)
+    expect(top[0]!.cardId).toBe('ex2-92')
+    expect(isConfident(top, THRESHOLD)).toBe(false)
+    // Repaired one way only (a junk letter glued to the number), it may be.
+    expect(isConfident(rankCandidates(index, reading({ number: 'O023/185', names: ['Charmander'], hp: 70 }), 5), THRESHOLD)).toBe(true)
+  })
+
   it('returns nothing rather than noise when nothing was read', () => {
     expect(rankCandidates(index, reading({}))).toEqual([])
   })
