@@ -136,6 +136,11 @@ describe('rankCandidates', () => {
     expect(top[0]!.cardId).toBe('bw11-65')
   })
 
+  it('a lost first digit (08/131 for 108/131) is caught by the name', () => {
+    const top = rankCandidates(index, reading({ number: '08/131', names: ['Lieu de la Fête'] }), 5)
+    expect(top[0]!.cardId).toBe('sv08.5-108')
+  })
+
   it('a number repaired two ways is never sure, even when one way matches name and number', () => {
     // `92/1100`: the rarity mark glued to the total, 92/110 or 92/100. Root Fossil is ex2-92 (92/100)
     // and ex13-93 (93/110): one of them is surely misread.
