@@ -118,6 +118,11 @@ function bestNameSimilarity(index: CatalogIndex, entry: CatalogEntry, queries: s
   return best
 }
 
+/** A card numbered within its set's printed total (no promo, no secret rare, no subset). */
+function regular(entry: CatalogEntry): boolean {
+  return entry.printedTotal !== null && entry.number !== null && /^\d+$/.test(entry.localId) && entry.number <= entry.printedTotal
+}
+
 function displayName(entry: CatalogEntry, lang: string | null): string {
   return (lang && entry.names[lang]) || entry.names.en || Object.values(entry.names)[0] || entry.id
 }
@@ -216,6 +221,9 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
   scored.sort((a, b) =>
     b.score - a.score
     || Number(b.hpMatch) - Number(a.hpMatch)
+    // What nothing read tells apart: a set's regular cards are far more common than its promos
+    // and secret rares, and newer printings than older ones.
+    || Number(regular(b.entry)) - Number(regular(a.entry))
     || (b.entry.releaseDate ?? '').localeCompare(a.entry.releaseDate ?? '')
     || a.entry.id.localeCompare(b.entry.id))
 

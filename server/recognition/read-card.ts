@@ -26,9 +26,12 @@ export function knownNameSimilarity(known: KnownValues, queries: string[]): numb
   let best = 0
   for (const q of queries) {
     const folded = foldName(q)
-    // Short runs match some name by chance (`Mew`, `Onix`): only names of 4+ letters count.
-    if (folded.replace(/[^a-z]/g, '').length < 4) continue
-    best = Math.max(best, searchNames(index, folded, 1, 60)[0]?.similarity ?? 0)
+    // Short runs match some name by chance (`Mew`, `Onix`, `PERL` ≈ `Perlu`): names of 4+
+    // letters count, under 6 letters only when read exactly.
+    const letters = folded.replace(/[^a-z]/g, '').length
+    if (letters < 4) continue
+    const similarity = searchNames(index, folded, 1, 60)[0]?.similarity ?? 0
+    if (letters >= 6 || similarity >= 0.95) best = Math.max(best, similarity)
   }
   return best
 }
@@ -300,8 +303,8 @@ export async function readBottom(img: RgbImage, ocr: OcrPool, known: KnownValues
     })))
     for (const { corner, text } of corners) {
       if (!text) continue
-      // Only the lines worth keeping: numbers, and the illustrator (it tells printings apart).
-      texts.push(...text.split('\n').filter(l => parseCardNumbers(l, known.totals).length > 0 || parseIllustrator(l)))
+      // Only the lines worth keeping: numbers, the set code, the illustrator (they tell printings apart).
+      texts.push(...text.split('\n').filter(l => parseCardNumbers(l, known.totals).length > 0 || parseSetCode(l, known.setCodes) || parseIllustrator(l)))
       if (!side && parseCardNumbers(text, known.totals).length > 0) side = corner.side
     }
   }
