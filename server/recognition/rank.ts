@@ -27,6 +27,7 @@ const W = {
   numberWithPrefix: 0.5,
   numberNoTotal: 0.3,
   numberTotalMismatch: 0.15,
+  numberNearTotal: 0.3,
   nearNumberAndTotal: 0.25,
   totalOnly: 0.08,
   name: 0.35,
@@ -87,6 +88,9 @@ function numberEvidence(entry: CatalogEntry, numbers: CardNumber[]): NumberEvide
       if (totalMatches) e = { weight: W.numberAndTotal, reason: `number ${shown}` }
       else if (n.prefix && SET_NAMING_PREFIXES.has(n.prefix)) e = { weight: W.numberWithPrefix, reason: `number ${shown}` }
       else if (n.printedTotal === null) e = { weight: W.numberNoTotal, reason: `number ${n.number} (no total read)` }
+      else if (entry.printedTotal !== null && oneDigitOff(String(n.printedTotal), String(entry.printedTotal))) {
+        e = { weight: W.numberNearTotal, reason: `number ${n.number}, total ${n.printedTotal} ≈ ${entry.printedTotal}` }
+      }
       else e = { weight: W.numberTotalMismatch, reason: `number ${n.number}, total differs` }
     }
     else if (n.prefix && String(n.value) === entryKey && totalMatches) {

@@ -136,6 +136,12 @@ describe('rankCandidates', () => {
     expect(top[0]!.cardId).toBe('bw11-65')
   })
 
+  it('a misread digit of the total (090/168 for 090/165) is caught by the name', () => {
+    const top = rankCandidates(index, reading({ number: '090/168', names: ['Shellder'], hp: 70 }), 5)
+    expect(top[0]!.cardId).toBe('sv03.5-090')
+    expect(isConfident(top, THRESHOLD)).toBe(false)
+  })
+
   it('a lost first digit (08/131 for 108/131) is caught by the name', () => {
     const top = rankCandidates(index, reading({ number: '08/131', names: ['Lieu de la Fête'] }), 5)
     expect(top[0]!.cardId).toBe('sv08.5-108')
