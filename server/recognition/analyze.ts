@@ -42,10 +42,12 @@ function orientedQuad(q: Quad, turned: boolean): Quad {
   return turned ? [q[2], q[3], q[0], q[1]] : q
 }
 
-async function analyzeCard(photo: DecodedPhoto, quad: Quad, options: AnalyzeOptions, readings?: Map<DraftResult, CardReading>): Promise<DraftResult> {
+interface CardOutcome { draft: DraftResult, reading?: CardReading, settled: boolean }
+
+async function analyzeCard(photo: DecodedPhoto, quad: Quad, options: AnalyzeOptions, uprightOnly = false): Promise<CardOutcome> {
   try {
     const card = await warpCard(photo, quad)
-    const read = await readCardText(card, options.ocr, options.index)
+    const read = await readCardText(card, options.ocr, options.index, { uprightOnly })
     const { candidates, confident } = rankDraft(options, read.reading)
     const bytes = await cropJpeg(read.image)
     const draft: DraftResult = {
@@ -57,12 +59,26 @@ async function analyzeCard(photo: DecodedPhoto, quad: Quad, options: AnalyzeOpti
       status: 'pending',
       failureReason: null,
     }
-    readings?.set(draft, read.reading)
-    return draft
+    return { draft, reading: read.reading, settled: read.settled }
   }
   catch (error) {
-    return failedDraft(round(quad), error)
+    return { draft: failedDraft(round(quad), error), settled: true }
   }
+}
+
+/** Cards from which a photo is taken for a binder page (its cards lie the same way up). */
+const PAGE_CARDS = 4
+
+/**
+ * Every card of the photo. On a binder page, each card is first read the way up it lies; only
+ * when fewer than half of them prove it (a number, a known name) is the page taken to be upside
+ * down, and the unproven cards read both ways (a binder page costs no turned reads otherwise).
+ */
+async function analyzeCards(photo: DecodedPhoto, quads: Quad[], options: AnalyzeOptions): Promise<CardOutcome[]> {
+  if (quads.length < PAGE_CARDS) return Promise.all(quads.map(q => analyzeCard(photo, q, options)))
+  const upright = await Promise.all(quads.map(q => analyzeCard(photo, q, options, true)))
+  if (upright.filter(o => o.settled).length * 2 >= quads.length) return upright
+  return Promise.all(upright.map((o, i) => (o.settled ? o : analyzeCard(photo, quads[i]!, options))))
 }
 
 /** The part of an (oriented) card quad above its bottom row: no collector number there. */
@@ -120,8 +136,9 @@ export async function analyzePhoto(bytes: Buffer, options: AnalyzeOptions): Prom
     if (whole) quads.push(whole)
   }
   if (quads.length > 0) {
-    const readings = new Map<DraftResult, CardReading>()
-    drafts = await Promise.all(quads.map(q => analyzeCard(photo, q, options, readings)))
+    const outcomes = await analyzeCards(photo, quads, options)
+    const readings = new Map(outcomes.filter(o => o.reading).map(o => [o.draft, o.reading!]))
+    drafts = outcomes.map(o => o.draft)
     // No number on any card found (a fanned stack whose top card was taken for a whole card, a
     // thumb over the number): look for numbers in the rest of the photo and in the cards' own
     // bottom rows at the photo's resolution (sharper than the warp of a large card), within a

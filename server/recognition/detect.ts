@@ -192,7 +192,55 @@ export function detectCards(rgb: Buffer, width: number, height: number, options:
     // Likewise a card's inner frame is card-shaped: the outermost good outline is the card.
     if (overlapping.every(k => isPartOf(k, f) || isInnerFrameOf(k, f))) cards = [...cards.filter(k => !overlapping.includes(k)), f]
   }
-  return (cards === kept ? kept : readingOrder(cards)).map(c => (c.rough ? refineCard(c, gradient!) : c))
+  return completeGrid(cards === kept ? kept : readingOrder(cards)).map(c => (c.rough ? refineCard(c, gradient!) : c))
+}
+
+/** Fewest cards that make a grid (a binder page) whose odd one out is worth repairing. */
+const GRID_CARDS = 4
+
+function bounds(q: Quad) {
+  const xs = q.map(p => p[0]), ys = q.map(p => p[1])
+  return { x0: Math.min(...xs), x1: Math.max(...xs), y0: Math.min(...ys), y1: Math.max(...ys) }
+}
+
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length
+
+/**
+ * On a binder page, a card whose outline was lost behind glare or a sleeve edge is often found as
+ * one of its parts (the art box, the attack box: card-shaped, turned across, half the size). When
+ * most cards agree on size and orientation, such an odd one out is replaced by the cell its row
+ * and column neighbours give it, to be snapped onto its real edges.
+ */
+export function completeGrid(cards: DetectedCard[]): DetectedCard[] {
+  if (cards.length < GRID_CARDS) return cards
+  const upright = (c: DetectedCard) => Math.abs(longAxis(c.quad).dy) > Math.SQRT1_2
+  const majority = cards.filter(upright).length * 2 >= cards.length
+  const areas = cards.map(c => c.area).sort((a, b) => a - b)
+  const medianArea = areas[Math.floor(areas.length / 2)]!
+  const regular = (c: DetectedCard) => upright(c) === majority && c.area > medianArea * 0.75 && c.area < medianArea * 1.33
+  const grid = cards.filter(regular)
+  if (grid.length < GRID_CARDS - 1 || grid.length * 4 < cards.length * 3) return cards
+  return cards.map((card) => {
+    if (regular(card)) return card
+    const b = bounds(card.quad)
+    const [cx, cy] = centre(card.quad)
+    const others = grid.map(c => ({ c, b: bounds(c.quad) }))
+    const column = others.filter(o => o.b.x0 < cx && o.b.x1 > cx)
+    const row = others.filter(o => o.b.y0 < b.y1 && o.b.y1 > b.y0 && (o.b.x1 < b.x0 || o.b.x0 > b.x1))
+    if (column.length === 0 || row.length === 0) return card
+    const cell = {
+      x0: mean(column.map(o => o.b.x0)), x1: mean(column.map(o => o.b.x1)),
+      y0: mean(row.map(o => o.b.y0)), y1: mean(row.map(o => o.b.y1)),
+    }
+    if (cy < cell.y0 || cy > cell.y1) return card
+    const quad: Quad = majority
+      ? [[cell.x0, cell.y0], [cell.x1, cell.y0], [cell.x1, cell.y1], [cell.x0, cell.y1]]
+      : [[cell.x1, cell.y0], [cell.x1, cell.y1], [cell.x0, cell.y1], [cell.x0, cell.y0]]
+    // No cell that overlaps a card already found.
+    if (grid.some(o => coverage(quad, o.quad) > 0.2)) return card
+    // Not snapped (`rough`): the page's sleeves and pocket seams are stronger edges than the card's.
+    return { ...card, quad, area: polygonArea(quad), rough: false }
+  })
 }
 
 /** The blurred grey working copy, whose gradient locates a card's edges. */

@@ -388,6 +388,8 @@ export interface CardRead {
   image: RgbImage
   /** Whether the card was turned by 180°. */
   turned: boolean
+  /** Whether the side first read proved the right way up (a number or a name the catalogue knows). */
+  settled: boolean
 }
 
 /** Height of the tallest text line in a band of the card (0 when none). */
@@ -466,18 +468,21 @@ const UPRIGHT_MARGIN = -0.02
 /**
  * Reads one straightened card. The likelier orientation (from the text-line layout) is read
  * first; the other only when no number parsed there (orientation is whatever makes the number
- * readable, or failing that, the name).
+ * readable, or failing that, the name). `uprightOnly` reads the card the way up it lies and
+ * nothing else (the cards of a binder page lie the same way up: see analyzePhoto).
  */
-export async function readCardText(card: RgbImage, ocr: OcrPool, known: KnownValues): Promise<CardRead> {
+export async function readCardText(card: RgbImage, ocr: OcrPool, known: KnownValues, options: { uprightOnly?: boolean } = {}): Promise<CardRead> {
   const flipped = rotate180(card)
-  const firstTurned = likelyTurned(card)
+  const uprightOnly = options.uprightOnly ?? false
+  const firstTurned = !uprightOnly && likelyTurned(card)
   const order = firstTurned ? [flipped, card] : [card, flipped]
   let image = order[0]!
   let turned = firstTurned
   let { bottom, name } = await readSide(image, ocr, known)
   // A name row the catalogue knows says the card is the right way up: the turned side would
   // only cost another round of OCR (the number is simply unreadable on this card).
-  if (bottom.numbers.length === 0 && knownNameSimilarity(known, nameQueries(name.text)) < SURE_NAME) {
+  const settled = bottom.numbers.length > 0 || knownNameSimilarity(known, nameQueries(name.text)) >= SURE_NAME
+  if (!settled && !uprightOnly) {
     // The other side gets the plain first round only; its second round only once its name row
     // has shown it is the right way up. Its name band only when it is the photo's upright side.
     const otherUpright = firstTurned
@@ -509,6 +514,7 @@ export async function readCardText(card: RgbImage, ocr: OcrPool, known: KnownVal
   return {
     image,
     turned,
+    settled,
     reading: { names, numbers: bottom.numbers, setCode: bottom.setCode, hp, lang, numberSide: bottom.side, illustrator: parseIllustrator(bottom.text) },
     read: {
       name: names[0] ?? null,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CARD_ASPECT, detectCards, type Gradient, orderQuad, type Point, type Quad, refineCard } from '../../../server/recognition/detect'
+import { CARD_ASPECT, completeGrid, type DetectedCard, detectCards, type Gradient, orderQuad, type Point, type Quad, refineCard } from '../../../server/recognition/detect'
 
 /** A plain RGB canvas with filled convex polygons drawn on it (scanline fill, no dependency). */
 function canvas(width: number, height: number, background: [number, number, number]) {
@@ -113,5 +113,30 @@ describe('detectCards', () => {
     const c = canvas(800, 800, [40, 40, 40])
     c.fill(cardQuad(400, 400, 300, 0), [200, 200, 200])
     expect(detectCards(c.rgb, c.width, c.height)).toHaveLength(0)
+  })
+})
+
+describe('completeGrid', () => {
+  const card = (x: number, y: number, w = 250, h = 350): DetectedCard => ({
+    quad: [[x, y], [x + w, y], [x + w, y + h], [x, y + h]], score: 0.9, area: w * h,
+  })
+
+  it('gives the odd one out of a binder page the cell its row and column give it', () => {
+    const page = [0, 1, 2].flatMap(r => [0, 1, 2].map(c => card(20 + c * 280, 20 + r * 380)))
+    // Bottom-right card found only as its attack box: sideways, half the size, in its lower half.
+    const part: DetectedCard = { quad: [[820, 1000], [580, 1000], [580, 830], [820, 830]], score: 0.8, area: 240 * 170 }
+    const out = completeGrid([...page.slice(0, 8), part])
+    expect(out.slice(0, 8)).toEqual(page.slice(0, 8))
+    const xs = out[8]!.quad.map(p => p[0]), ys = out[8]!.quad.map(p => p[1])
+    expect([Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)]).toEqual([580, 830, 780, 1130])
+    // Upright, starting at its top-left like the others.
+    expect(out[8]!.quad[0]).toEqual([580, 780])
+  })
+
+  it('leaves alone a few cards, or cards that do not agree on a size', () => {
+    const few = [card(0, 0), card(300, 0), { quad: [[700, 300], [500, 300], [500, 150], [700, 150]] as Quad, score: 0.8, area: 30000 }]
+    expect(completeGrid(few)).toEqual(few)
+    const mixed = [card(0, 0), card(300, 0, 120, 170), card(600, 0, 400, 560), card(0, 600, 90, 120), card(300, 600)]
+    expect(completeGrid(mixed)).toEqual(mixed)
   })
 })

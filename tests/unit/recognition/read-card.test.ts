@@ -142,6 +142,18 @@ describe('reading cost', () => {
     expect(pool.calls).toBeLessThanOrEqual(7)
   }, 60_000)
 
+  it('uprightOnly reads one side and says whether it proved the way up (a binder page)', async () => {
+    const card = await drawnCard()
+    const upright = await readCardText(card, counting(ocr), index, { uprightOnly: true })
+    expect(upright).toMatchObject({ turned: false, settled: true })
+    // Upside down, it stays as it lies (unproven): the page decides whether to turn it.
+    const turned = await readCardText(rotate180(card), ocr, index, { uprightOnly: true })
+    expect(turned).toMatchObject({ turned: false, settled: false })
+    expect(turned.read.number).toBeNull()
+    // Read alone, it is turned.
+    expect(await readCardText(rotate180(card), ocr, index)).toMatchObject({ turned: true, settled: true })
+  }, 60_000)
+
   it('the whole-photo pass reads at most maxLines lines and skips the cards already read', async () => {
     const card = await drawnCard()
     const pool = counting()
