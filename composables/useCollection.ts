@@ -3,7 +3,6 @@ import type { CollectionItem } from '~~/shared/types/collection'
 /** The copy attributes chosen before adding a card (review tiles, card pages). */
 export interface CopyFields { quantity: number, condition: string, language: string, finish: string }
 
-export type { CollectionCard, CollectionItem } from '~~/shared/types/collection'
 
 export interface CollectionPage {
   items: CollectionItem[]

@@ -3,7 +3,8 @@ export interface Toast {
   message: string
   kind: 'info' | 'success' | 'error'
   actionLabel?: string
-  action?: () => void | Promise<void>
+  // Whatever it returns (a navigation, a request) is awaited and ignored.
+  action?: () => unknown
 }
 
 let nextId = 1

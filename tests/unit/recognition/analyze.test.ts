@@ -12,7 +12,7 @@ const photo = (file: string) => readFileSync(resolve(fixtures, file))
 interface Label { file: string, cards: { cardId: string, quad: [number, number][] }[] }
 const labels = JSON.parse(readFileSync(resolve(fixtures, 'labels.json'), 'utf8')) as Label[]
 const label = (file: string) => labels.find(l => l.file === file)!
-const centre = (q: [number, number][]) => [q.reduce((s, p) => s + p[0], 0) / 4, q.reduce((s, p) => s + p[1], 0) / 4]
+const centre = (q: [number, number][]): [number, number] => [q.reduce((s, p) => s + p[0], 0) / 4, q.reduce((s, p) => s + p[1], 0) / 4]
 
 let index: CatalogIndex
 let ocr: OcrPool
@@ -34,7 +34,7 @@ describe('detectCards', () => {
       const [tx, ty] = centre(card.quad)
       const near = found.some(({ quad }) => {
         const [x, y] = centre(quad.map(([px, py]) => [px / decoded.small.scale, py / decoded.small.scale]))
-        return Math.hypot(x - tx!, y - ty!) < decoded.width * 0.02
+        return Math.hypot(x - tx, y - ty) < decoded.width * 0.02
       })
       expect(near, `card ${card.cardId}`).toBe(true)
     }
