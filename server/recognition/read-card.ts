@@ -550,6 +550,8 @@ export interface PhotoNumber {
   setCode: string | null
   lang: string | null
   line: string
+  /** The illustrator printed above the number, when read. */
+  illustrator: string | null
 }
 
 /** Lines read past the last vouched number before the whole-photo pass ends. */
@@ -702,7 +704,29 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
       if (boxCode) code = { code: boxCode, lang: null }
     }
     // The alternatives of a damaged reading go along, so the ranking can choose among them.
-    found.push({ number, alternatives: numbers, setCode: code?.code ?? null, lang: code?.lang ?? null, line })
+    found.push({ number, alternatives: numbers, setCode: code?.code ?? null, lang: code?.lang ?? null, line, illustrator: illustratorAbove(l, ordered) })
   }
   return { found, text: ordered.map(o => o.text).filter(Boolean).join('\n') }
+}
+
+/**
+ * The `Illus.` line printed just above a number row (same left edge, within two rows): it tells
+ * apart the printings that share number and total (`197/189` in two sets).
+ */
+function illustratorAbove(row: TextLine, lines: { l: TextLine, text: string }[]): string | null {
+  const h = row.height
+  const above = lines.filter(({ l }) => l.y < row.y && row.y - l.y <= h * 3 && l.x >= row.x - h * 3 && l.x <= row.x + h * 15)
+  // Its words may have been found as separate lines: each printed row is put back together.
+  const rows: { y: number, parts: { x: number, text: string }[] }[] = []
+  for (const { l, text } of above) {
+    const y = l.y + l.height / 2
+    const same = rows.find(r => Math.abs(r.y - y) <= l.height / 2)
+    if (same) same.parts.push({ x: l.x, text })
+    else rows.push({ y, parts: [{ x: l.x, text }] })
+  }
+  for (const r of rows.sort((a, b) => b.y - a.y)) {
+    const name = parseIllustrator(r.parts.sort((a, b) => a.x - b.x).map(p => p.text).join(' '))
+    if (name) return name
+  }
+  return null
 }
