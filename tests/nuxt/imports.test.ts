@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { anonymous, type Client, rootDir, setupApp, signUp, url } from '../support/app'
-import { type PhotoLabel, projectFixtures } from '../support/fixtures'
+import { anonymous, type Client, setupApp, signUp, url } from '../support/app'
+import { type PhotoLabel, projectFixtures, realDevFixtures } from '../support/fixtures'
 
 setupApp()
 
@@ -12,7 +12,7 @@ const { dir: FIXTURES, labels: LABELS } = projectFixtures()
 const bySize = (a: Label, b: Label) => readFileSync(join(FIXTURES, a.file)).length - readFileSync(join(FIXTURES, b.file)).length
 const SINGLE = LABELS.filter(l => l.kind === 'single' && l.cards[0]?.cardId).sort(bySize)[0]!
 const MULTI = LABELS.filter(l => l.kind === 'multi' && l.cards.length >= 2).sort(bySize)[0]!
-const REAL_DEV = resolve(rootDir, '../shared/fixtures/photos/real-dev')
+const REAL_DEV = realDevFixtures()
 
 interface UploadFile { name: string, bytes: Buffer, type?: string }
 const fixture = (label: Label): UploadFile => ({ name: label.file, bytes: readFileSync(join(FIXTURES, label.file)) })
@@ -273,12 +273,12 @@ describe('photo import: bad input', () => {
   })
 })
 
-describe.runIf(existsSync(join(REAL_DEV, 'labels.json')))('photo import: a real phone photo', () => {
+describe.runIf(REAL_DEV)('photo import: a real phone photo', () => {
   it('runs the whole flow on a real-dev photo', async () => {
-    const labels: Label[] = JSON.parse(readFileSync(join(REAL_DEV, 'labels.json'), 'utf8'))
+    const { dir, labels } = REAL_DEV!
     const label = labels.find(l => l.kind === 'single' && l.file.endsWith('.jpg') && l.cards[0]?.cardId) ?? labels[0]!
     const dana = await signUp('dana')
-    const batch = await uploadOk(dana, [{ name: label.file, bytes: readFileSync(join(REAL_DEV, label.file)) }])
+    const batch = await uploadOk(dana, [{ name: label.file, bytes: readFileSync(join(dir, label.file)) }])
     expect(batch.images[0].status).toBe('analyzed')
     const draft = batch.drafts.find((d: any) => d.candidates.length > 0)
     expect(draft).toBeDefined()
@@ -290,10 +290,10 @@ describe.runIf(existsSync(join(REAL_DEV, 'labels.json')))('photo import: a real 
   })
 
   it('gives one draft per card of a real binder page', async () => {
-    const labels: Label[] = JSON.parse(readFileSync(join(REAL_DEV, 'labels.json'), 'utf8'))
+    const { dir, labels } = REAL_DEV!
     const page = labels.filter(l => l.kind === 'multi').sort((a, b) => a.cards.length - b.cards.length)[0]!
     const erin = await signUp('erin')
-    const batch = await uploadOk(erin, [{ name: page.file, bytes: readFileSync(join(REAL_DEV, page.file)) }])
+    const batch = await uploadOk(erin, [{ name: page.file, bytes: readFileSync(join(dir, page.file)) }])
     const located = batch.drafts.filter((d: any) => d.quad && d.cropUrl)
     expect(located.length).toBeGreaterThanOrEqual(2)
     expect(located.length).toBeLessThanOrEqual(page.cards.length + 1)
