@@ -19,7 +19,7 @@ export interface CardReading {
 /**
  * Weights of the evidence. The number with the set's printed total is the key (it narrows the
  * catalogue to one or two printings); the name confirms it; set code and HP settle the rest.
- * A name alone can reach at most NAME + HP = 0.40, far under any sensible threshold: many
+ * A name alone can reach at most NAME + HP + ILLUSTRATOR = 0.46, far under any sensible threshold: many
  * printings share a name, so a name is never enough to be sure.
  */
 const W = {
