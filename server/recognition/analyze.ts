@@ -44,10 +44,10 @@ function orientedQuad(q: Quad, turned: boolean): Quad {
 
 interface CardOutcome { draft: DraftResult, reading?: CardReading, settled: boolean }
 
-async function analyzeCard(photo: DecodedPhoto, quad: Quad, options: AnalyzeOptions, uprightOnly = false): Promise<CardOutcome> {
+async function analyzeCard(photo: DecodedPhoto, quad: Quad, options: AnalyzeOptions, onPage = false): Promise<CardOutcome> {
   try {
     const card = await warpCard(photo, quad)
-    const read = await readCardText(card, options.ocr, options.index, { uprightOnly })
+    const read = await readCardText(card, options.ocr, options.index, { onPage })
     const { candidates, confident } = rankDraft(options, read.reading)
     const bytes = await cropJpeg(read.image)
     const draft: DraftResult = {

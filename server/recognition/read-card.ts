@@ -264,7 +264,7 @@ export function bottomLines(img: RgbImage): TextLine[] {
  * next lines up, unless the first round gave a number the catalogue vouches for. `only` runs one
  * of the two rounds (the turned side of a card is tried with the first round alone).
  */
-export async function readBottom(img: RgbImage, ocr: OcrPool, known: KnownValues, only?: 'first' | 'second'): Promise<BottomRead> {
+export async function readBottom(img: RgbImage, ocr: OcrPool, known: KnownValues, only?: 'first' | 'second', looks = CORNER_LOOKS.length): Promise<BottomRead> {
   const W = img.width
   const lines = bottomLines(img)
     // Flavour text and the copyright line sit in the middle; the number hugs an edge.
@@ -299,10 +299,12 @@ export async function readBottom(img: RgbImage, ocr: OcrPool, known: KnownValues
   }
   // Faint or blurred print the line finder missed: the corners where numbers are printed, read
   // as sparse text by tesseract's own layout analysis after a local contrast boost.
-  if (only !== 'first' && !(side && trustworthy(parseCardNumbers(texts.join('\n'), known.totals), known))) {
+  // A second look, larger and gentler, only when the first found no number.
+  for (const look of only === 'first' ? [] : CORNER_LOOKS.slice(0, looks)) {
+    if (side && trustworthy(parseCardNumbers(texts.join('\n'), known.totals), known)) break
     const corners = await Promise.all(NUMBER_CORNERS.map(async corner => ({
       corner,
-      text: (await ocr.recognize({ image: await localContrastPng(img, corner), psm: PSM.SPARSE_TEXT })).text.trim(),
+      text: (await ocr.recognize({ image: await localContrastPng(img, corner, look.scale, look.gain), psm: PSM.SPARSE_TEXT })).text.trim(),
     })))
     for (const { corner, text } of corners) {
       if (!text) continue
@@ -310,6 +312,7 @@ export async function readBottom(img: RgbImage, ocr: OcrPool, known: KnownValues
       texts.push(...text.split('\n').filter(l => parseCardNumbers(l, known.totals).length > 0 || parseSetCode(l, known.setCodes) || parseIllustrator(l)))
       if (!side && parseCardNumbers(text, known.totals).length > 0) side = corner.side
     }
+    if (side) break
   }
   const text = texts.join('\n')
   let code = parseSetCode(text, known.setCodes)
@@ -329,6 +332,9 @@ export async function readBottom(img: RgbImage, ocr: OcrPool, known: KnownValues
   const ranked = [...numbers.filter(n => trustworthy([n], known)), ...numbers.filter(n => !trustworthy([n], known))]
   return { numbers: ranked, setCode: code?.code ?? null, lang: code?.lang ?? null, side, text: texts.join('\n') }
 }
+
+/** How the number corners are looked at: upscale and local-contrast gain, one look after the other. */
+const CORNER_LOOKS = [{ scale: 2.5, gain: 12 }, { scale: 3, gain: 8 }]
 
 /** Where cards print their number: bottom-left (2011 on) and bottom-right (before). */
 const NUMBER_CORNERS = [
@@ -451,9 +457,9 @@ async function readNameRow(img: RgbImage, ocr: OcrPool, known: KnownValues, with
 
 interface SideRead { bottom: BottomRead, name: NameRead }
 
-async function readSide(img: RgbImage, ocr: OcrPool, known: KnownValues, only?: 'first', withBand = true): Promise<SideRead> {
+async function readSide(img: RgbImage, ocr: OcrPool, known: KnownValues, only?: 'first', withBand = true, looks?: number): Promise<SideRead> {
   // Both at once (two workers); Promise.all so a failure of one never goes unhandled.
-  const [bottom, name] = await Promise.all([readBottom(img, ocr, known, only), readNameRow(img, ocr, known, withBand)])
+  const [bottom, name] = await Promise.all([readBottom(img, ocr, known, only, looks), readNameRow(img, ocr, known, withBand)])
   return { bottom, name }
 }
 
@@ -468,21 +474,22 @@ const UPRIGHT_MARGIN = -0.02
 /**
  * Reads one straightened card. The likelier orientation (from the text-line layout) is read
  * first; the other only when no number parsed there (orientation is whatever makes the number
- * readable, or failing that, the name). `uprightOnly` reads the card the way up it lies and
- * nothing else (the cards of a binder page lie the same way up: see analyzePhoto).
+ * readable, or failing that, the name). `onPage`: a card of a binder page, read the way up it
+ * lies and nothing else, with one look at its number corners (the cards of a page lie the same
+ * way up, and a page has many: see analyzePhoto).
  */
-export async function readCardText(card: RgbImage, ocr: OcrPool, known: KnownValues, options: { uprightOnly?: boolean } = {}): Promise<CardRead> {
+export async function readCardText(card: RgbImage, ocr: OcrPool, known: KnownValues, options: { onPage?: boolean } = {}): Promise<CardRead> {
   const flipped = rotate180(card)
-  const uprightOnly = options.uprightOnly ?? false
-  const firstTurned = !uprightOnly && likelyTurned(card)
+  const onPage = options.onPage ?? false
+  const firstTurned = !onPage && likelyTurned(card)
   const order = firstTurned ? [flipped, card] : [card, flipped]
   let image = order[0]!
   let turned = firstTurned
-  let { bottom, name } = await readSide(image, ocr, known)
+  let { bottom, name } = await readSide(image, ocr, known, undefined, true, onPage ? 1 : undefined)
   // A name row the catalogue knows says the card is the right way up: the turned side would
   // only cost another round of OCR (the number is simply unreadable on this card).
   const settled = bottom.numbers.length > 0 || knownNameSimilarity(known, nameQueries(name.text)) >= SURE_NAME
-  if (!settled && !uprightOnly) {
+  if (!settled && !onPage) {
     // The other side gets the plain first round only; its second round only once its name row
     // has shown it is the right way up. Its name band only when it is the photo's upright side.
     const otherUpright = firstTurned
