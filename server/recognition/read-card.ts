@@ -26,10 +26,10 @@ export function knownNameSimilarity(known: KnownValues, queries: string[]): numb
   let best = 0
   for (const q of queries) {
     const folded = foldName(q)
-    // Short runs match some name by chance (`Mew`, `Onix`, `PERL` ≈ `Perlu`): names of 4+
-    // letters count, under 6 letters only when read exactly.
+    // Short runs match some name by chance, even noise read off a turned card (`iris` = `Iris`,
+    // `PERL` ≈ `Perlu`): runs of 5+ letters count, under 6 letters only when read exactly.
     const letters = folded.replace(/[^a-z]/g, '').length
-    if (letters < 4) continue
+    if (letters < 5) continue
     const similarity = searchNames(index, folded, 1, 60)[0]?.similarity ?? 0
     if (letters >= 6 || similarity >= 0.95) best = Math.max(best, similarity)
   }
@@ -347,7 +347,7 @@ const NUMBER_CORNERS = [
  * grey or coloured ground (a soft photo, a silver border) becomes dark on white, whatever the
  * ground's gradient. Light print on a dark ground is flipped first.
  */
-export async function localContrastPng(img: RgbImage, region: { x0: number, y0: number, x1: number, y1: number }, scale = 2.5, gain = 12): Promise<Buffer> {
+export async function localContrastPng(img: RgbImage, region: { x0: number, y0: number, x1: number, y1: number }, scale = 2.5, gain = 12, flip = false): Promise<Buffer> {
   const left = Math.round(region.x0 * img.width), top = Math.round(region.y0 * img.height)
   const width = Math.round((region.x1 - region.x0) * img.width), height = Math.round((region.y1 - region.y0) * img.height)
   const w = Math.round(width * scale), h = Math.round(height * scale)
@@ -357,7 +357,8 @@ export async function localContrastPng(img: RgbImage, region: { x0: number, y0: 
     .resize(w, h, { kernel: 'cubic' })
     .raw()
     .toBuffer()
-  const sign = darkGround(img, left, top, width, height) ? -1 : 1
+  // `flip`: the other guess, for a ground the median misjudges (a dark panel inside a light border).
+  const sign = (darkGround(img, left, top, width, height) !== flip) ? -1 : 1
   // The ground: a box mean about two text heights wide.
   const mean = boxMean(grey, w, h, Math.round(10 * scale))
   const out = Buffer.alloc(w * h)
@@ -435,7 +436,7 @@ async function readNameRow(img: RgbImage, ocr: OcrPool, known: KnownValues, with
   // A word is wider than tall (2+ letters); the round evolution portrait is not.
   const tallest = lines.filter(l => l.width >= l.height * 2)
     .reduce<TextLine | null>((best, l) => (!best || l.height > best.height ? l : best), null)
-  if (!tallest || tallest.height < 18) return readNameBand(img, ocr)
+  if (!tallest || tallest.height < 18) return readNameBand(img, ocr, known)
   // Lines centred in the tallest line's row belong to it (`BASIC`, the name, `HP 70`); the
   // smaller `STAGE 1` / `Evolves from` lines above and below do not.
   const row = lines.filter((l) => {
@@ -451,7 +452,7 @@ async function readNameRow(img: RgbImage, ocr: OcrPool, known: KnownValues, with
     return { text: r.text, confidence: r.confidence }
   }
   // A stylised frame (evolution portrait, banners) can hide the name row: the band as well.
-  const band = await readNameBand(img, ocr)
+  const band = await readNameBand(img, ocr, known)
   return { text: `${r.text.trim()}\n${band.text}`, confidence: Math.max(r.confidence, band.confidence) }
 }
 
@@ -507,7 +508,7 @@ export async function readCardText(card: RgbImage, ocr: OcrPool, known: KnownVal
       const weakName = name.confidence < WEAK_NAME_CONFIDENCE && knownNameSimilarity(known, nameQueries(name.text)) < SURE_NAME
       const [second, band] = await Promise.all([
         bottom.numbers.length === 0 ? readBottom(image, ocr, known, 'second') : null,
-        weakName ? readNameBand(image, ocr) : null,
+        weakName ? readNameBand(image, ocr, known) : null,
       ])
       if (second) bottom = { ...second, text: [bottom.text, second.text].filter(Boolean).join('\n') }
       if (band) name = { text: `${name.text.trim()}\n${band.text}`, confidence: Math.max(name.confidence, band.confidence) }
@@ -545,10 +546,18 @@ const NAME_BANDS = [
   { x0: 0.02, y0: 0.01, x1: 0.98, y1: 0.1 },
 ]
 
-async function readNameBand(img: RgbImage, ocr: OcrPool): Promise<NameRead> {
-  const reads = await Promise.all(NAME_BANDS.map(async band =>
-    ocr.recognize({ image: await localContrastPng(img, band, 1, 4), psm: PSM.SINGLE_BLOCK })))
-  return { text: reads.map(r => r.text.trim()).join('\n'), confidence: Math.max(...reads.map(r => r.confidence)) }
+async function readNameBand(img: RgbImage, ocr: OcrPool, known: KnownValues): Promise<NameRead> {
+  const read = async (flip: boolean) => {
+    const reads = await Promise.all(NAME_BANDS.map(async band =>
+      ocr.recognize({ image: await localContrastPng(img, band, 1, 4, flip), psm: PSM.SINGLE_BLOCK })))
+    return { text: reads.map(r => r.text.trim()).join('\n'), confidence: Math.max(...reads.map(r => r.confidence)) }
+  }
+  const first = await read(false)
+  if (knownNameSimilarity(known, nameQueries(first.text)) >= SURE_NAME) return first
+  // Light print on a dark panel inside a light border: the ground's median says light, the print
+  // is lighter still. The other polarity, when the first named nothing.
+  const other = await read(true)
+  return { text: `${first.text}\n${other.text}`, confidence: Math.max(first.confidence, other.confidence) }
 }
 
 export interface PhotoNumber {

@@ -3,7 +3,7 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readCatalogFile } from '../../../server/catalog/source'
 import { buildCatalogIndex, type CatalogIndex, catalogEntriesFromFile, createOcrPool, type OcrPool } from '../../../server/recognition'
-import { alignedRows, boxMean, codesToSettle, darkGround, likelyTurned, localContrastPng, looseHp, matchCode, readBottom, readCardText, readPhotoNumbers } from '../../../server/recognition/read-card'
+import { alignedRows, boxMean, codesToSettle, darkGround, knownNameSimilarity, likelyTurned, localContrastPng, looseHp, matchCode, readBottom, readCardText, readPhotoNumbers } from '../../../server/recognition/read-card'
 import { parseCardNumbers } from '../../../server/recognition/parse'
 import { CARD_H, CARD_W, type RgbImage, rotate180 } from '../../../server/recognition/warp'
 
@@ -77,6 +77,16 @@ describe('looseHp', () => {
     expect(looseHp('(es scizorax 2100)')).toBe(210)
     expect(looseHp('Metang 80. ®')).toBe(80)
     expect(looseHp('Fighting Energy 1')).toBeNull()
+  })
+})
+
+describe('knownNameSimilarity', () => {
+  it('trusts long names read roughly, short ones read exactly, and no run of four letters or fewer', () => {
+    expect(knownNameSimilarity(index, ['Charmandor'])).toBeGreaterThan(0.86)
+    expect(knownNameSimilarity(index, ['Absol'])).toBe(1)
+    expect(knownNameSimilarity(index, ['Absoi'])).toBe(0)
+    // Noise off a turned card that happens to spell a short name.
+    expect(knownNameSimilarity(index, ['iris', 'PERL', 'Mew'])).toBe(0)
   })
 })
 
