@@ -261,8 +261,10 @@ export function bottomLines(img: RgbImage): TextLine[] {
  * The bottom row: modern cards print `PAL EN 012/193` bottom-left, legacy ones `58/102`
  * bottom-right. Text lines are located and read one by one, the likeliest first (the lowest line
  * touching each edge). A second round reads those two lines again with stretched contrast plus the
- * next lines up, unless the first round gave a number the catalogue vouches for. `only` runs one
- * of the two rounds (the turned side of a card is tried with the first round alone).
+ * next lines up, unless the first round gave a number the catalogue vouches for; then up to
+ * `looks` looks at the number corners as a whole (`CORNER_LOOKS`), while still no number. `only`
+ * runs one of the two rounds (the turned side of a card is tried with the first round alone, and
+ * no corner look).
  */
 export async function readBottom(img: RgbImage, ocr: OcrPool, known: KnownValues, only?: 'first' | 'second', looks = CORNER_LOOKS.length): Promise<BottomRead> {
   const W = img.width
