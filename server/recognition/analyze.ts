@@ -1,6 +1,7 @@
 import type { CatalogIndex } from './catalog-index'
 import { decodePhoto, type DecodedPhoto } from './decode'
 import { CARD_ASPECT, detectCards, type Point, type Quad } from './detect'
+import { seeNumber } from './number-match'
 import type { OcrPool } from './ocr-pool'
 import { type CardReading, isConfident, rankCandidates } from './rank'
 import { type PhotoNumberLimits, readCardText, readPhotoNumbers } from './read-card'
@@ -48,18 +49,21 @@ async function analyzeCard(photo: DecodedPhoto, quad: Quad, options: AnalyzeOpti
   try {
     const card = await warpCard(photo, quad)
     const read = await readCardText(card, options.ocr, options.index, { onPage })
-    const { candidates, confident } = rankDraft(options, read.reading)
+    // Printings the reading cannot tell apart: which of their numbers is printed there.
+    const seenNumber = seeNumber(read.image, options.index, read.reading)
+    const reading = seenNumber ? { ...read.reading, seenNumber } : read.reading
+    const { candidates, confident } = rankDraft(options, reading)
     const bytes = await cropJpeg(read.image)
     const draft: DraftResult = {
       quad: round(orientedQuad(quad, read.turned)),
       crop: { bytes, contentType: 'image/jpeg', width: read.image.width, height: read.image.height },
-      read: read.read,
+      read: seenNumber ? { ...read.read, raw: { ...read.read.raw, seenNumber } } : read.read,
       candidates,
       confident,
       status: 'pending',
       failureReason: null,
     }
-    return { draft, reading: read.reading, settled: read.settled }
+    return { draft, reading, settled: read.settled }
   }
   catch (error) {
     return { draft: failedDraft(round(quad), error), settled: true }

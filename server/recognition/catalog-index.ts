@@ -105,6 +105,25 @@ export function printedSetCode(entry: CatalogEntry): string | null {
   return entry.setCode ? entry.setCode.split(':')[0]! : null
 }
 
+/** Where a printing has its number: bottom-left (2011 on) or bottom-right (before). */
+export type NumberCorner = 'left' | 'right'
+
+export interface PrintedNumber {
+  /** As printed: `061/195`, `130/086`, `30/109`, `SWSH050`. */
+  text: string
+  corner: NumberCorner
+}
+
+/** Cards print their number bottom-right before 2011 (Black & White moved it to the left). */
+const LEFT_CORNER_FROM = '2011'
+
+/** How a printing's number is printed: `061/195`, `130/086` (totals padded to the number's width), `30/109`, `SWSH050`. */
+export function printedNumber(entry: Pick<CatalogEntry, 'localId' | 'printedTotal' | 'releaseDate'>): PrintedNumber {
+  const corner = (entry.releaseDate ?? LEFT_CORNER_FROM) < LEFT_CORNER_FROM ? 'right' : 'left'
+  if (!/^\d+$/.test(entry.localId) || entry.printedTotal === null) return { text: entry.localId, corner }
+  return { text: `${entry.localId}/${String(entry.printedTotal).padStart(entry.localId.length, '0')}`, corner }
+}
+
 function trigramsOf(name: string): string[] {
   const padded = `  ${name} `
   const out = new Set<string>()

@@ -1,4 +1,4 @@
-import { type CatalogEntry, type CatalogIndex, foldName, nameSimilarity, printedSetCode, searchNames } from './catalog-index'
+import { type CatalogEntry, type CatalogIndex, foldName, nameSimilarity, printedNumber, printedSetCode, searchNames } from './catalog-index'
 import { type CardNumber, numberKey } from './parse'
 import type { Candidate } from './types'
 
@@ -14,13 +14,15 @@ export interface CardReading {
   numberSide?: 'left' | 'right' | null
   /** The `Illus.` line's name: printings of one name often differ by illustrator. */
   illustrator?: string | null
+  /** The printed number the number corner looks most like, among the likeliest printings' (`seeNumber`). */
+  seenNumber?: string | null
 }
 
 /**
  * Weights of the evidence. The number with the set's printed total is the key (it narrows the
  * catalogue to one or two printings); the name confirms it; set code and HP settle the rest.
  * A name alone can reach at most NAME + HP + ILLUSTRATOR = 0.46, far under any sensible threshold: many
- * printings share a name, so a name is never enough to be sure.
+ * printings share a name, so a name is never enough to be sure (a number seen adds 0.12, capped).
  */
 const W = {
   numberAndTotal: 0.55,
@@ -37,11 +39,12 @@ const W = {
   hpMismatch: -0.1,
   layout: 0.03,
   illustrator: 0.06,
+  numberSeen: 0.12,
 }
 
 /** An illustrator read this close to the catalogue's (OCR slips, a cut-off end) is theirs. */
 const SAME_ILLUSTRATOR = 0.8
-/** Highest score of a printing matched through an ambiguous repair (under any sensible threshold). */
+/** Highest score of a printing matched through an ambiguous repair or a seen number (under any sensible threshold). */
 const REPAIRED_CAP = 0.78
 
 /** The runner-up must trail by this much for a draft to be confident. */
@@ -212,6 +215,12 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
       score += W.illustrator
       reasons.push(`illustrator ${entry.illustrator}`)
     }
+    // A number seen, not read, stands in for a reading only: it never makes a printing sure.
+    const seen = num.weight < W.numberNoTotal && !!reading.seenNumber && printedNumber(entry).text === reading.seenNumber
+    if (seen) {
+      score += W.numberSeen
+      reasons.push(`number ${reading.seenNumber} seen`)
+    }
     // Layout era: a tie-breaker between printings that share number and total.
     if (reading.numberSide && num.weight > 0 && entry.releaseDate) {
       const legacy = entry.releaseDate < '2011'
@@ -219,7 +228,7 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
     }
     // A reading repaired two ways (`92/1100`: 92/100 or 92/110) can match another printing of
     // the same name perfectly: it ranks, but it is never sure.
-    score = Math.min(num.repaired && ambiguousRepair ? REPAIRED_CAP : 1, Math.max(0, score))
+    score = Math.min((num.repaired && ambiguousRepair) || seen ? REPAIRED_CAP : 1, Math.max(0, score))
     return { entry, score, hpMatch: reading.hp !== null && reading.hp === entry.hp, reasons }
   })
   scored.sort((a, b) =>

@@ -21,6 +21,7 @@ function reading(partial: Partial<CardReading> & { number?: string }): CardReadi
     hp: partial.hp ?? null,
     lang: partial.lang ?? null,
     illustrator: partial.illustrator ?? null,
+    seenNumber: partial.seenNumber ?? null,
   }
 }
 
@@ -155,6 +156,20 @@ describe('rankCandidates', () => {
     expect(isConfident(top, THRESHOLD)).toBe(false)
     // Repaired one way only (a junk letter glued to the number), it may be.
     expect(isConfident(rankCandidates(index, reading({ number: 'O023/185', names: ['Charmander'], hp: 70 }), 5), THRESHOLD)).toBe(true)
+  })
+
+  it('a number seen in the corner settles printings of one name, but never makes one sure', () => {
+    const named = rankCandidates(index, reading({ names: ['Hypno'], hp: 110 }), 5)
+    expect(named[0]!.score).toBe(named[1]!.score)
+    const seen = rankCandidates(index, reading({ names: ['Hypno'], hp: 110, seenNumber: '061/195' }), 5)
+    expect(seen[0]).toMatchObject({ cardId: 'swsh12-061' })
+    expect(seen[0]!.reasons.join(' ')).toMatch(/number 061\/195 seen/)
+    expect(seen[0]!.score).toBeLessThanOrEqual(0.78)
+    expect(isConfident(seen, THRESHOLD)).toBe(false)
+    // A number read outweighs one seen: the reading is the evidence, the match only stands in for it.
+    const read = rankCandidates(index, reading({ names: ['Charizard'], number: '4/102', hp: 120, seenNumber: '11/108' }), 5)
+    expect(read[0]!.cardId).toBe('base1-4')
+    expect(read.find(c => c.reasons.some(r => r.endsWith('seen')))?.score ?? 0).toBeLessThan(read[0]!.score)
   })
 
   it('returns nothing rather than noise when nothing was read', () => {

@@ -1,0 +1,35 @@
+#!/usr/bin/env python3
+"""Renders the glyphs of collector numbers (digits, '/', capital letters) into
+server/recognition/number-glyphs.json, for matchPrintedNumbers. Run once when the fonts change:
+
+    python3 scripts/make-number-glyphs.py   # needs python3-pil, fonts-dejavu-core, fonts-liberation
+
+Two common sans faces, neither of them the cards' own: the match is between blurred shapes, and
+a blurred 12 px digit looks much the same in any plain sans.
+"""
+import base64, json, os
+from PIL import Image, ImageDraw, ImageFont
+
+FONTS = [
+    ('DejaVu Sans', '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf'),
+    ('Liberation Sans', '/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf'),
+]
+CHARS = '0123456789/ABCDEFGHIJKLMNOPQRSTUVWXYZ'
+SIZE = 48  # px per em when rendering; templates are scaled down to the card's print
+
+out = {'chars': CHARS, 'fonts': []}
+for name, path in FONTS:
+    font = ImageFont.truetype(path, SIZE)
+    top, bottom = font.getbbox('0')[1], font.getbbox('0')[3]  # digit height: the template's height
+    glyphs = {}
+    for ch in CHARS:
+        width = round(font.getlength(ch))
+        im = Image.new('L', (width, bottom - top), 255)
+        ImageDraw.Draw(im).text((0, -top), ch, font=font, fill=0)
+        glyphs[ch] = {'width': width, 'data': base64.b64encode(im.tobytes()).decode()}
+    out['fonts'].append({'name': name, 'height': bottom - top, 'glyphs': glyphs})
+
+dest = os.path.join(os.path.dirname(__file__), '..', 'server', 'recognition', 'number-glyphs.json')
+with open(dest, 'w') as f:
+    json.dump(out, f, separators=(',', ':'))
+print(dest, os.path.getsize(dest), 'bytes')
