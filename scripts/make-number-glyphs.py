@@ -11,8 +11,9 @@ import base64, json, os
 from PIL import Image, ImageDraw, ImageFont
 
 FONTS = [
-    ('DejaVu Sans', '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf'),
     ('Liberation Sans', '/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf'),
+    # Scarlet & Violet cards print the number in bold italics.
+    ('Liberation Sans Bold Italic', '/usr/share/fonts/truetype/liberation/LiberationSans-BoldItalic.ttf'),
 ]
 CHARS = '0123456789/ABCDEFGHIJKLMNOPQRSTUVWXYZ'
 SIZE = 48  # px per em when rendering; templates are scaled down to the card's print
@@ -23,10 +24,11 @@ for name, path in FONTS:
     top, bottom = font.getbbox('0')[1], font.getbbox('0')[3]  # digit height: the template's height
     glyphs = {}
     for ch in CHARS:
-        width = round(font.getlength(ch))
-        im = Image.new('L', (width, bottom - top), 255)
-        ImageDraw.Draw(im).text((0, -top), ch, font=font, fill=0)
-        glyphs[ch] = {'width': width, 'data': base64.b64encode(im.tobytes()).decode()}
+        # The ink box (italics overhang the advance), placed `left` px after the pen position.
+        x0, _, x1, _ = font.getbbox(ch)
+        im = Image.new('L', (x1 - x0, bottom - top), 255)
+        ImageDraw.Draw(im).text((-x0, -top), ch, font=font, fill=0)
+        glyphs[ch] = {'advance': round(font.getlength(ch)), 'left': x0, 'width': x1 - x0, 'data': base64.b64encode(im.tobytes()).decode()}
     out['fonts'].append({'name': name, 'height': bottom - top, 'glyphs': glyphs})
 
 dest = os.path.join(os.path.dirname(__file__), '..', 'server', 'recognition', 'number-glyphs.json')

@@ -27,7 +27,8 @@ const TEMPLATE_BLUR = 0.8
 /** White kept around the drawn text, as a share of its height: the match sees the gaps too. */
 const MARGIN = 0.15
 
-interface Font { name: string, height: number, glyphs: Record<string, { width: number, pixels: Uint8Array }> }
+interface Glyph { advance: number, left: number, width: number, pixels: Uint8Array }
+interface Font { name: string, height: number, glyphs: Record<string, Glyph> }
 
 let fonts: Font[] | undefined
 
@@ -35,7 +36,7 @@ function useFonts(): Font[] {
   fonts ??= glyphs.fonts.map(f => ({
     name: f.name,
     height: f.height,
-    glyphs: Object.fromEntries(Object.entries(f.glyphs).map(([ch, g]) => [ch, { width: g.width, pixels: new Uint8Array(Buffer.from(g.data, 'base64')) }])),
+    glyphs: Object.fromEntries(Object.entries(f.glyphs).map(([ch, g]) => [ch, { ...g, pixels: new Uint8Array(Buffer.from(g.data, 'base64')) }])),
   }))
   return fonts
 }
@@ -45,15 +46,26 @@ function drawText(font: Font, text: string): { pixels: Uint8Array, width: number
   const parts = [...text.toUpperCase()].map(ch => font.glyphs[ch])
   if (parts.length === 0 || parts.some(g => !g)) return null
   const margin = Math.round(font.height * MARGIN)
-  const width = parts.reduce((w, g) => w + g!.width, 0) + 2 * margin
+  let pen = 0, start = 0, end = 0
+  const placed = parts.map((g) => {
+    const x = pen + g!.left
+    start = Math.min(start, x)
+    end = Math.max(end, x + g!.width)
+    pen += g!.advance
+    return { g: g!, x }
+  })
+  const width = end - start + 2 * margin
   const height = font.height + 2 * margin
   const pixels = new Uint8Array(width * height).fill(255)
-  let x0 = margin
-  for (const g of parts) {
+  for (const { g, x } of placed) {
+    const x0 = x - start + margin
     for (let y = 0; y < font.height; y++) {
-      pixels.set(g!.pixels.subarray(y * g!.width, (y + 1) * g!.width), (y + margin) * width + x0)
+      for (let i = 0; i < g.width; i++) {
+        const at = (y + margin) * width + x0 + i
+        // Ink over ink: italics overlap their neighbours' boxes.
+        pixels[at] = Math.min(pixels[at]!, g.pixels[y * g.width + i]!)
+      }
     }
-    x0 += g!.width
   }
   return { pixels, width, height }
 }
