@@ -708,10 +708,17 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
   const seen = new Set<string>()
   // Top to bottom, as a person reads a stack.
   const ordered = lines.slice(0, texts.length).map((l, i) => ({ l, text: texts[i]! })).sort((a, b) => a.l.y - b.l.y)
-  for (const { l, text: line } of ordered) {
-    const numbers = parseCardNumbers(line, known.totals)
-    const number = numbers.find(n => !n.loose) ?? numbers[0]
+  for (const { l, text: read } of ordered) {
+    let line = read
+    let numbers = parseCardNumbers(line, known.totals)
+    let number = numbers.find(n => !n.loose) ?? numbers[0]
     if (!number) continue
+    // Fewer digits than the total (`1/086`): large print in a thin face can leave glyphs of the
+    // number outside the line found (`11` of `111/086`). The row is read again, wider.
+    if (!limits.stacks || foundCount < 2) {
+      const wider = await readWider(small, ocr, l, number, known)
+      if (wider) ({ line, numbers, number } = wider)
+    }
     const key = `${number.number}/${number.printedTotal ?? ''}`
     if (seen.has(key)) continue
     seen.add(key)
@@ -725,6 +732,18 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
     found.push({ number, alternatives: numbers, setCode: code?.code ?? null, lang: code?.lang ?? null, line, illustrator: illustratorAbove(l, ordered) })
   }
   return { found, text: ordered.map(o => o.text).filter(Boolean).join('\n') }
+}
+
+/** The number row read again with more room left of it, when its number looks cut. */
+async function readWider(img: RgbImage, ocr: OcrPool, l: TextLine, number: CardNumber, known: KnownValues) {
+  const total = number.printedTotal
+  if (total === null || number.prefix || number.number.length >= String(total).length) return null
+  const x = Math.max(0, Math.round(l.x - l.height * 2.5))
+  const wider: TextLine = { ...l, x, width: Math.min(img.width, l.x + l.width + Math.round(l.height * 0.5)) - x }
+  const line = (await ocr.recognize({ image: await linePng(img, wider), psm: PSM.SINGLE_LINE })).text.trim()
+  const numbers = parseCardNumbers(line, known.totals)
+  const longer = numbers.find(n => !n.loose && n.printedTotal === total && n.number.length > number.number.length && n.number.endsWith(number.number))
+  return longer ? { line, numbers: [longer, ...numbers.filter(n => n !== longer)], number: longer } : null
 }
 
 /**

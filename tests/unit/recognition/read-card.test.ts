@@ -201,6 +201,18 @@ describe('reading cost', () => {
     expect(found[0]!.illustrator).toBe('Kouki Saitou')
   }, 60_000)
 
+  it('a close-up number in a thin face keeps the digits the line finder left out (real OCR)', async () => {
+    // Large thin `1`s stand apart: the line found is `1/086`, the row printed `111/086`.
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1600" height="900"><rect width="100%" height="100%" fill="#5fa8e8"/>
+      <text x="80" y="300" font-family="URW Gothic" font-size="34" fill="#111">Illus. rika</text>
+      <rect x="80" y="350" width="26" height="44" fill="#111"/><rect x="120" y="350" width="110" height="44" rx="6" fill="#111"/>
+      <text x="130" y="384" font-family="DejaVu Sans" font-weight="bold" font-size="30" fill="#fff">BLK</text>
+      <text x="250" y="390" font-family="URW Gothic" font-size="52" letter-spacing="2" fill="#222">111/086</text></svg>`
+    const { data, info } = await sharp(Buffer.from(svg)).blur(1).removeAlpha().raw().toBuffer({ resolveWithObject: true })
+    const { found } = await readPhotoNumbers({ rgb: data, width: info.width, height: info.height }, ocr, index)
+    expect(found.map(f => `${f.number.number}/${f.number.printedTotal}`)).toEqual(['111/86'])
+  }, 60_000)
+
   it('past minLines, the time budget stops the pass', async () => {
     const card = await drawnCard()
     const slow = counting()
