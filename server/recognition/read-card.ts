@@ -419,6 +419,11 @@ export function likelyTurned(card: RgbImage): boolean {
 
 interface NameRead { text: string, confidence: number }
 
+/** What a side's number row proves: 2 a clean number, 1 only a repaired one, 0 none. */
+function numberStrength(bottom: BottomRead): number {
+  return bottom.numbers.some(n => !n.loose) ? 2 : bottom.numbers.length > 0 ? 1 : 0
+}
+
 /** A name read this close to a catalogue name is no accident of a turned card's noise. */
 const SURE_NAME = 0.86
 
@@ -491,16 +496,18 @@ export async function readCardText(card: RgbImage, ocr: OcrPool, known: KnownVal
   let { bottom, name } = await readSide(image, ocr, known, undefined, true, onPage ? 1 : undefined)
   // A name row the catalogue knows says the card is the right way up: the turned side would
   // only cost another round of OCR (the number is simply unreadable on this card).
-  const settled = bottom.numbers.length > 0 || knownNameSimilarity(known, nameQueries(name.text)) >= SURE_NAME
+  // A number repaired out of noise (`0668` → 06/68, an upside-down `143/198`) settles nothing.
+  const settled = numberStrength(bottom) === 2 || knownNameSimilarity(known, nameQueries(name.text)) >= SURE_NAME
   if (!settled && !onPage) {
     // The other side gets the plain first round only; its second round only once its name row
     // has shown it is the right way up. Its name band only when it is the photo's upright side.
     const otherUpright = firstTurned
     const other = await readSide(order[1]!, ocr, known, 'first', otherUpright)
     const sims = [name, other.name].map(n => knownNameSimilarity(known, nameQueries(n.text)))
-    const better = other.bottom.numbers.length > 0 || (otherUpright
+    const strength = [numberStrength(bottom), numberStrength(other.bottom)]
+    const better = strength[1]! > strength[0]! || (strength[1] === strength[0] && (otherUpright
       ? sims[1]! >= sims[0]! + UPRIGHT_MARGIN
-      : sims[1]! > sims[0]! + TURN_MARGIN && other.name.text.replace(/\W/g, '').length >= 4)
+      : sims[1]! > sims[0]! + TURN_MARGIN && other.name.text.replace(/\W/g, '').length >= 4))
     if (better) {
       image = order[1]!
       turned = !firstTurned
