@@ -2,10 +2,11 @@
 """Renders the glyphs of collector numbers (digits, '/', capital letters) into
 server/recognition/number-glyphs.json, for matchPrintedNumbers. Run once when the fonts change:
 
-    python3 scripts/make-number-glyphs.py   # needs python3-pil, fonts-dejavu-core, fonts-liberation
+    python3 scripts/make-number-glyphs.py   # needs python3-pil and fonts-liberation (Debian)
 
-Two common sans faces, neither of them the cards' own: the match is between blurred shapes, and
-a blurred 12 px digit looks much the same in any plain sans.
+Liberation Sans (SIL Open Font License 1.1), regular and bold italic, not the cards' own face: the match
+is between blurred shapes, and a blurred 12 px digit looks much the same in any plain sans. The JSON holds
+bitmaps of 37 glyphs, not the font.
 """
 import base64, json, os
 from PIL import Image, ImageDraw, ImageFont
