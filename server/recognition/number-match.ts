@@ -129,7 +129,7 @@ export function matchPrintedNumbers(card: RgbImage, numbers: PrintedNumber[]): M
 /** Printings within this score of the first are told apart by their printed number. */
 const CLOSE = 0.1
 /** Most numbers compared for one card (≈ 9 ms each), the likeliest printings first. */
-const MAX_NUMBERS = 32
+const MAX_NUMBERS = 24
 /** The best match must beat the next number by this much to count. */
 const MIN_MARGIN = 0.01
 
