@@ -715,7 +715,8 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
   const seen = new Set<string>()
   // Top to bottom, as a person reads a stack.
   const ordered = lines.slice(0, texts.length).map((l, i) => ({ l, text: texts[i]! })).sort((a, b) => a.l.y - b.l.y)
-  for (const { l, text: read } of ordered) {
+  for (const { l: row, text: read } of ordered) {
+    let l = row
     let line = read
     let numbers = parseCardNumbers(line, known.totals)
     let number = numbers.find(n => !n.loose) ?? numbers[0]
@@ -724,7 +725,7 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
     // number outside the line found (`11` of `111/086`). The row is read again, wider.
     if (!limits.stacks || foundCount < 2) {
       const wider = await readWider(small, ocr, l, number, known)
-      if (wider) ({ line, numbers, number } = wider)
+      if (wider) ({ l, line, numbers, number } = wider)
     }
     const key = `${number.number}/${number.printedTotal ?? ''}`
     if (seen.has(key)) continue
@@ -750,7 +751,7 @@ async function readWider(img: RgbImage, ocr: OcrPool, l: TextLine, number: CardN
   const line = (await ocr.recognize({ image: await linePng(img, wider), psm: PSM.SINGLE_LINE })).text.trim()
   const numbers = parseCardNumbers(line, known.totals)
   const longer = numbers.find(n => !n.loose && n.printedTotal === total && n.number.length > number.number.length && n.number.endsWith(number.number))
-  return longer ? { line, numbers: [longer, ...numbers.filter(n => n !== longer)], number: longer } : null
+  return longer ? { l: wider, line, numbers: [longer, ...numbers.filter(n => n !== longer)], number: longer } : null
 }
 
 /**
