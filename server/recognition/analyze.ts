@@ -4,7 +4,7 @@ import { CARD_ASPECT, detectCards, type Point, type Quad } from './detect'
 import { seeNumber } from './number-match'
 import type { OcrPool } from './ocr-pool'
 import { type CardReading, isConfident, rankCandidates } from './rank'
-import { type PhotoNumberLimits, readCardText, readPhotoNumbers } from './read-card'
+import { type PhotoNumberLimits, readCardText, readPhotoNumbers, textRunsDown } from './read-card'
 import type { DraftResult, PhotoAnalysis, ReadText } from './types'
 import { cropJpeg, type RgbImage, toFullResolution, warpCard } from './warp'
 
@@ -48,26 +48,64 @@ interface CardOutcome { draft: DraftResult, reading?: CardReading, settled: bool
 async function analyzeCard(photo: DecodedPhoto, quad: Quad, options: AnalyzeOptions, onPage = false): Promise<CardOutcome> {
   try {
     const card = await warpCard(photo, quad)
-    const read = await readCardText(card, options.ocr, options.index, { onPage })
-    // Printings the reading cannot tell apart: which of their numbers is printed there.
-    const seenNumber = seeNumber(read.image, options.index, read.reading)
-    const reading = seenNumber ? { ...read.reading, seenNumber } : read.reading
-    const { candidates, confident } = rankDraft(options, reading)
-    const bytes = await cropJpeg(read.image)
-    const draft: DraftResult = {
-      quad: round(orientedQuad(quad, read.turned)),
-      crop: { bytes, contentType: 'image/jpeg', width: read.image.width, height: read.image.height },
-      read: seenNumber ? { ...read.read, raw: { ...read.read.raw, seenNumber } } : read.read,
-      candidates,
-      confident,
-      status: 'pending',
-      failureReason: null,
-    }
-    return { draft, reading, settled: read.settled }
+    if (!textRunsDown(card)) return await readCard(card, quad, options, onPage)
+    // Part of a card taken for a whole one: the card it belongs to, grown on either side (both
+    // read, the one the catalogue knows better kept).
+    const wholes = cardsAround(quad).filter(q => mostlyInside(q, photo))
+    const outcomes = await Promise.all(wholes.map(async q => readCard(await warpCard(photo, q), q, options, onPage)))
+    const best = outcomes.sort((a, b) => (b.draft.candidates[0]?.score ?? 0) - (a.draft.candidates[0]?.score ?? 0))[0]
+    return best ?? await readCard(card, quad, options, onPage)
   }
   catch (error) {
     return { draft: failedDraft(round(quad), error), settled: true }
   }
+}
+
+async function readCard(card: RgbImage, quad: Quad, options: AnalyzeOptions, onPage: boolean): Promise<CardOutcome> {
+  const read = await readCardText(card, options.ocr, options.index, { onPage })
+  // Printings the reading cannot tell apart: which of their numbers is printed there.
+  const seenNumber = seeNumber(read.image, options.index, read.reading)
+  const reading = seenNumber ? { ...read.reading, seenNumber } : read.reading
+  const { candidates, confident } = rankDraft(options, reading)
+  const bytes = await cropJpeg(read.image)
+  const draft: DraftResult = {
+    quad: round(orientedQuad(quad, read.turned)),
+    crop: { bytes, contentType: 'image/jpeg', width: read.image.width, height: read.image.height },
+    read: seenNumber ? { ...read.read, raw: { ...read.read.raw, seenNumber } } : read.read,
+    candidates,
+    confident,
+    status: 'pending',
+    failureReason: null,
+  }
+  return { draft, reading, settled: read.settled }
+}
+
+const dist = (a: Point, b: Point) => Math.hypot(a[0] - b[0], a[1] - b[1])
+const along = (from: Point, to: Point, by: number): Point => {
+  const d = dist(from, to) || 1
+  return [to[0] + ((to[0] - from[0]) / d) * by, to[1] + ((to[1] - from[1]) / d) * by]
+}
+
+/**
+ * The two whole cards a card-shaped part of one can belong to, when the part spans the card's
+ * width (its long sides are the card's width): grown to 88:63 beyond one long side or the other.
+ * Corners start on a short side, as detection gives them.
+ */
+export function cardsAround(q: Quad): Quad[] {
+  // Name the corners so that a→b and d→c are the part's short sides (across the long sides).
+  const [a, b, c, d] = dist(q[0], q[1]) <= dist(q[1], q[2]) ? q : [q[1], q[2], q[3], q[0]]
+  const width = (dist(b, c) + dist(a, d)) / 2
+  const grow = width / CARD_ASPECT - (dist(a, b) + dist(d, c)) / 2
+  // Beyond b–c, or beyond a–d.
+  const beyondBc: Quad = [along(a, b, grow), along(d, c, grow), d, a]
+  const beyondAd: Quad = [b, c, along(c, d, grow), along(b, a, grow)]
+  return [beyondBc, beyondAd]
+}
+
+/** At least 90 % of the quad's corners' spread lies in the photo (a card may stick out a little). */
+function mostlyInside(q: Quad, photo: { width: number, height: number }): boolean {
+  const slack = 0.1 * Math.max(dist(q[0], q[1]), dist(q[1], q[2]))
+  return q.every(([x, y]) => x >= -slack && y >= -slack && x <= photo.width + slack && y <= photo.height + slack)
 }
 
 /** Cards from which a photo is taken for a binder page (its cards lie the same way up). */

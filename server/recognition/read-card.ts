@@ -6,7 +6,7 @@ import { type CardNumber, numberKey, parseCardNumbers, parseHp, parseIllustrator
 import type { CardReading } from './rank'
 import type { ReadText } from './types'
 import type { Quad } from './detect'
-import { bandPng, type RgbImage, rotate180 } from './warp'
+import { bandPng, type RgbImage, rotate180, rotate90 } from './warp'
 
 /** What the catalogue prints, to validate readings: set codes and printed totals. */
 export interface KnownValues {
@@ -422,6 +422,21 @@ interface NameRead { text: string, confidence: number }
 /** What a side's number row proves: 2 a clean number, 1 only a repaired one, 0 none. */
 function numberStrength(bottom: BottomRead): number {
   return bottom.numbers.some(n => !n.loose) ? 2 : bottom.numbers.length > 0 ? 1 : 0
+}
+
+/** Lines of text (3+ glyphs, 3× as wide as tall) across the card. */
+function linesAcross(card: RgbImage): number {
+  return findTextLines(card, { x0: 0.02, y0: 0.02, x1: 0.98, y1: 0.98 }, { minHeight: 9, maxHeight: 60 })
+    .filter(l => l.width >= l.height * 3 && (l.glyphs ?? 0) >= 3).length
+}
+
+/**
+ * Whether the straightened card's text runs down it instead of across: the quad holds a card
+ * turned a quarter, that is part of a card taken for a whole one (a thumb or a faint border
+ * hid its outline, and the part between the art box and the bottom edge is card-shaped too).
+ */
+export function textRunsDown(card: RgbImage): boolean {
+  return linesAcross(card) <= 1 && linesAcross(rotate90(card)) >= 3
 }
 
 /** A name read this close to a catalogue name is no accident of a turned card's noise. */

@@ -67,6 +67,21 @@ export function rotate180(img: RgbImage): RgbImage {
   return { rgb: out, width, height }
 }
 
+/** The image turned a quarter clockwise. */
+export function rotate90(img: RgbImage): RgbImage {
+  const { rgb, width, height } = img
+  const out = Buffer.alloc(rgb.length)
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 3, j = (x * height + height - 1 - y) * 3
+      out[j] = rgb[i]!
+      out[j + 1] = rgb[i + 1]!
+      out[j + 2] = rgb[i + 2]!
+    }
+  }
+  return { rgb: out, width: height, height: width }
+}
+
 export interface Band {
   /** Fractions of the card (or image) width/height. */
   x0: number

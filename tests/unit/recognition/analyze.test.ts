@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readCatalogFile } from '../../../server/catalog/source'
+import { cardsAround } from '../../../server/recognition/analyze'
 import {
   analyzePhoto, buildCatalogIndex, type CatalogIndex, catalogEntriesFromFile, createOcrPool, decodePhoto, detectCards,
   InvalidImageError, type OcrPool,
@@ -45,6 +46,20 @@ describe('detectCards', () => {
     expect(detectCards(single.small.rgb, single.small.width, single.small.height)).toHaveLength(1)
     const closeUp = await decodePhoto(photo('syn1-035.jpg'), 60_000_000)
     expect(detectCards(closeUp.small.rgb, closeUp.small.width, closeUp.small.height)).toHaveLength(0)
+  })
+})
+
+describe('cardsAround', () => {
+  it('grows a card-shaped part of a card (its width, part of its height) to the two cards it can belong to', () => {
+    // A part 630 wide and 450 tall, upright in the photo, corners starting on a short side as
+    // detection gives them: its long sides are the card's width, the card is 880 tall.
+    const part: [number, number][] = [[100, 600], [100, 150], [730, 150], [730, 600]]
+    const [up, down] = cardsAround(part as never)
+    const box = (q: [number, number][]) => [Math.min(...q.map(p => p[0])), Math.min(...q.map(p => p[1])), Math.max(...q.map(p => p[0])), Math.max(...q.map(p => p[1]))].map(Math.round)
+    expect(box(up as never)).toEqual([100, -280, 730, 600])
+    expect(box(down as never)).toEqual([100, 150, 730, 1030])
+    // Each starts on a short side (630 wide), so the warp puts the card upright or upside down.
+    for (const q of [down!, up!]) expect(Math.hypot(q[1][0] - q[0][0], q[1][1] - q[0][1])).toBeCloseTo(630, 0)
   })
 })
 

@@ -3,9 +3,9 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readCatalogFile } from '../../../server/catalog/source'
 import { buildCatalogIndex, type CatalogIndex, catalogEntriesFromFile, createOcrPool, type OcrPool } from '../../../server/recognition'
-import { alignedRows, boxMean, codesToSettle, darkGround, knownNameSimilarity, likelyTurned, localContrastPng, looseHp, matchCode, readBottom, readCardText, readPhotoNumbers } from '../../../server/recognition/read-card'
+import { alignedRows, boxMean, codesToSettle, darkGround, knownNameSimilarity, likelyTurned, localContrastPng, looseHp, matchCode, readBottom, readCardText, readPhotoNumbers, textRunsDown } from '../../../server/recognition/read-card'
 import { parseCardNumbers } from '../../../server/recognition/parse'
-import { CARD_H, CARD_W, type RgbImage, rotate180 } from '../../../server/recognition/warp'
+import { CARD_H, CARD_W, type RgbImage, rotate180, rotate90 } from '../../../server/recognition/warp'
 
 /** A plain straightened card: a big name row on top, small print and the number at the bottom. */
 async function drawnCard(opts: { number?: boolean, numberFill?: string } = {}): Promise<RgbImage> {
@@ -35,6 +35,15 @@ describe('likelyTurned', () => {
     const card = await drawnCard()
     expect(likelyTurned(card)).toBe(false)
     expect(likelyTurned(rotate180(card))).toBe(true)
+  })
+})
+
+describe('textRunsDown', () => {
+  it('tells a card whose text runs down it (a part of a card taken for a whole one) from an upright or upside-down card', async () => {
+    const card = await drawnCard()
+    expect(textRunsDown(card)).toBe(false)
+    expect(textRunsDown(rotate180(card))).toBe(false)
+    expect(textRunsDown(rotate90(card))).toBe(true)
   })
 })
 
