@@ -117,11 +117,16 @@ export interface PrintedNumber {
 /** Cards print their number bottom-right before 2011 (Black & White moved it to the left). */
 const LEFT_CORNER_FROM = '2011'
 
-/** How a printing's number is printed: `061/195`, `130/086` (totals padded to the number's width), `30/109`, `SWSH050`. */
+/** Sword & Shield's first set: numbers and totals printed with three digits from then on. */
+const PADDED_FROM = '2020-02'
+
+/** How a printing's number is printed: `061/195`, `004/198`, `130/086` (padded to three digits from 2020), `30/109`, `SWSH050`. */
 export function printedNumber(entry: Pick<CatalogEntry, 'localId' | 'printedTotal' | 'releaseDate'>): PrintedNumber {
   const corner = (entry.releaseDate ?? LEFT_CORNER_FROM) < LEFT_CORNER_FROM ? 'right' : 'left'
   if (!/^\d+$/.test(entry.localId) || entry.printedTotal === null) return { text: entry.localId, corner }
-  return { text: `${entry.localId}/${String(entry.printedTotal).padStart(entry.localId.length, '0')}`, corner }
+  // Sword & Shield (2020) on print three digits (`004/198`), whatever the catalogue's localId.
+  const width = (entry.releaseDate ?? '') >= PADDED_FROM ? 3 : entry.localId.length
+  return { text: `${entry.localId.padStart(width, '0')}/${String(entry.printedTotal).padStart(width, '0')}`, corner }
 }
 
 function trigramsOf(name: string): string[] {

@@ -32,8 +32,10 @@ describe('printedNumber', () => {
   it('writes numbers as the cards print them, in the corner of their era', () => {
     const at = (id: string) => printedNumber(index.byId.get(id)!)
     expect(at('swsh12-061')).toEqual({ text: '061/195', corner: 'left' })
-    // Totals are padded to the number's width.
+    // From Sword & Shield (2020) on, numbers and totals have three digits, whatever the localId.
     expect(at('sv10.5b-130')).toEqual({ text: '130/086', corner: 'left' })
+    expect(at('swsh6-4').text).toBe('004/198')
+    expect(at('sm1-4').text).toBe('4/149')
     expect(at('ex7-30')).toEqual({ text: '30/109', corner: 'right' })
     expect(at('swshp-SWSH050').text).toBe('SWSH050')
   })
