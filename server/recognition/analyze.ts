@@ -48,7 +48,8 @@ interface CardOutcome { draft: DraftResult, reading?: CardReading, settled: bool
 async function analyzeCard(photo: DecodedPhoto, quad: Quad, options: AnalyzeOptions, onPage = false): Promise<CardOutcome> {
   try {
     const card = await warpCard(photo, quad)
-    if (!textRunsDown(card)) return await readCard(card, quad, options, onPage)
+    // A binder page's cells are whole cards (the grid vouches for them).
+    if (onPage || !textRunsDown(card)) return await readCard(card, quad, options, onPage)
     // Part of a card taken for a whole one: the card it belongs to, grown on either side (both
     // read, the one the catalogue knows better kept).
     const wholes = cardsAround(quad).filter(q => mostlyInside(q, photo))
