@@ -103,7 +103,7 @@ export function cardsAround(q: Quad): Quad[] {
   return [beyondBc, beyondAd]
 }
 
-/** At least 90 % of the quad's corners' spread lies in the photo (a card may stick out a little). */
+/** Every corner in the photo, or outside it by less than a tenth of the card (a card may stick out a little). */
 function mostlyInside(q: Quad, photo: { width: number, height: number }): boolean {
   const slack = 0.1 * Math.max(dist(q[0], q[1]), dist(q[1], q[2]))
   return q.every(([x, y]) => x >= -slack && y >= -slack && x <= photo.width + slack && y <= photo.height + slack)

@@ -125,7 +125,6 @@ export function matchPrintedNumbers(card: RgbImage, numbers: PrintedNumber[]): M
   return new Map(numbers.map(n => [n.text, scores.get(`${n.corner}:${n.text}`) ?? -1]))
 }
 
-
 /** Printings within this score of the first are told apart by their printed number. */
 const CLOSE = 0.1
 /** Most numbers compared for one card (≈ 9 ms each), the likeliest printings first. */
