@@ -1,6 +1,6 @@
 import type { CatalogIndex } from './catalog-index'
 import { decodePhoto, type DecodedPhoto } from './decode'
-import { CARD_ASPECT, detectCards, type Point, type Quad } from './detect'
+import { CARD_ASPECT, cardsAround, detectCards, dist, type Point, type Quad } from './detect'
 import { seeNumber } from './number-match'
 import type { OcrPool } from './ocr-pool'
 import { type CardReading, isConfident, rankCandidates } from './rank'
@@ -79,28 +79,6 @@ async function readCard(card: RgbImage, quad: Quad, options: AnalyzeOptions, onP
     failureReason: null,
   }
   return { draft, reading, settled: read.settled }
-}
-
-const dist = (a: Point, b: Point) => Math.hypot(a[0] - b[0], a[1] - b[1])
-const along = (from: Point, to: Point, by: number): Point => {
-  const d = dist(from, to) || 1
-  return [to[0] + ((to[0] - from[0]) / d) * by, to[1] + ((to[1] - from[1]) / d) * by]
-}
-
-/**
- * The two whole cards a card-shaped part of one can belong to, when the part spans the card's
- * width (its long sides are the card's width): grown to 88:63 beyond one long side or the other.
- * Corners start on a short side, as detection gives them.
- */
-export function cardsAround(q: Quad): Quad[] {
-  // Name the corners so that a→b and d→c are the part's short sides (across the long sides).
-  const [a, b, c, d] = dist(q[0], q[1]) <= dist(q[1], q[2]) ? q : [q[1], q[2], q[3], q[0]]
-  const width = (dist(b, c) + dist(a, d)) / 2
-  const grow = width / CARD_ASPECT - (dist(a, b) + dist(d, c)) / 2
-  // Beyond b–c, or beyond a–d.
-  const beyondBc: Quad = [along(a, b, grow), along(d, c, grow), d, a]
-  const beyondAd: Quad = [b, c, along(c, d, grow), along(b, a, grow)]
-  return [beyondBc, beyondAd]
 }
 
 /** Every corner in the photo, or outside it by less than a tenth of the card (a card may stick out a little). */

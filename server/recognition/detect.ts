@@ -22,7 +22,7 @@ export interface DetectOptions {
   minAreaFraction?: number
 }
 
-function dist(a: Point, b: Point) {
+export function dist(a: Point, b: Point) {
   return Math.hypot(a[0] - b[0], a[1] - b[1])
 }
 
@@ -201,6 +201,27 @@ const GRID_CARDS = 4
 function bounds(q: Quad) {
   const xs = q.map(p => p[0]), ys = q.map(p => p[1])
   return { x0: Math.min(...xs), x1: Math.max(...xs), y0: Math.min(...ys), y1: Math.max(...ys) }
+}
+
+const along = (from: Point, to: Point, by: number): Point => {
+  const d = dist(from, to) || 1
+  return [to[0] + ((to[0] - from[0]) / d) * by, to[1] + ((to[1] - from[1]) / d) * by]
+}
+
+/**
+ * The two whole cards a card-shaped part of one can belong to, when the part spans the card's
+ * width (its long sides are the card's width): grown to 88:63 beyond one long side or the other.
+ * Corners start on a short side, as detection gives them.
+ */
+export function cardsAround(q: Quad): Quad[] {
+  // Name the corners so that a→b and d→c are the part's short sides (across the long sides).
+  const [a, b, c, d] = dist(q[0], q[1]) <= dist(q[1], q[2]) ? q : [q[1], q[2], q[3], q[0]]
+  const width = (dist(b, c) + dist(a, d)) / 2
+  const grow = width / CARD_ASPECT - (dist(a, b) + dist(d, c)) / 2
+  // Beyond b–c, or beyond a–d.
+  const beyondBc: Quad = [along(a, b, grow), along(d, c, grow), d, a]
+  const beyondAd: Quad = [b, c, along(c, d, grow), along(b, a, grow)]
+  return [beyondBc, beyondAd]
 }
 
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length

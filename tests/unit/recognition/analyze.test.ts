@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readCatalogFile } from '../../../server/catalog/source'
-import { cardsAround } from '../../../server/recognition/analyze'
+import { cardsAround } from '../../../server/recognition/detect'
 import {
   analyzePhoto, buildCatalogIndex, type CatalogIndex, catalogEntriesFromFile, createOcrPool, decodePhoto, detectCards,
   InvalidImageError, type OcrPool,
