@@ -627,6 +627,23 @@ function rowEnds(l: TextLine): TextLine[] {
   return [{ ...l, width }, { ...l, x: l.x + l.width - width, width }]
 }
 
+/** A stack row this many times the stack's usual row height holds more than the number row. */
+const TALL_ROW = 1.3
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)] ?? 0
+}
+
+/**
+ * Where to read a stack row again: the row, and when it is much taller than the stack's others
+ * (merged with the illustrator line above it), its lowest `rowHeight` too, which holds the number.
+ */
+export function stackRowParts(row: TextLine, rowHeight: number): TextLine[] {
+  if (row.height <= rowHeight * TALL_ROW) return [row]
+  return [row, { ...row, y: row.y + row.height - rowHeight, height: rowHeight }]
+}
+
 /** Fewest aligned number-shaped rows that make a fanned stack (each card shows its number row). */
 const STACK_ROWS = 3
 
@@ -719,10 +736,17 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
   // read again with local contrast, scaled for their digits (half the row: code box, `H`).
   if (foundCount >= 2) {
     const missed = lines.slice(0, texts.length).map((l, i) => i).filter(i => inStack(lines[i]!) && parseCardNumbers(texts[i]!, known.totals).length === 0)
+    const rowHeight = median(lines.filter(l => inStack(l)).map(l => l.height))
     for (let k = 0; k < missed.length; k += batch) {
       await Promise.all(missed.slice(k, k + batch).map(async (i) => {
-        const again = (await ocr.recognize({ image: await localLinePng(small, lines[i]!), psm: PSM.SINGLE_LINE })).text.trim()
-        if (parseCardNumbers(again, known.totals).length > 0) texts[i] = again
+        for (const part of stackRowParts(lines[i]!, rowHeight)) {
+          const again = (await ocr.recognize({ image: await localLinePng(small, part), psm: PSM.SINGLE_LINE })).text.trim()
+          if (parseCardNumbers(again, known.totals).length > 0) {
+            texts[i] = again
+            lines[i] = part
+            return
+          }
+        }
       }))
     }
   }

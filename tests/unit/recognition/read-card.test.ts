@@ -3,7 +3,7 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readCatalogFile } from '../../../server/catalog/source'
 import { buildCatalogIndex, type CatalogIndex, catalogEntriesFromFile, createOcrPool, type OcrPool } from '../../../server/recognition'
-import { alignedRows, boxMean, codesToSettle, darkGround, knownNameSimilarity, likelyTurned, localContrastPng, looseHp, matchCode, readBottom, readCardText, readPhotoNumbers, textRunsDown } from '../../../server/recognition/read-card'
+import { alignedRows, boxMean, codesToSettle, darkGround, knownNameSimilarity, likelyTurned, localContrastPng, looseHp, matchCode, readBottom, readCardText, readPhotoNumbers, stackRowParts, textRunsDown } from '../../../server/recognition/read-card'
 import { parseCardNumbers } from '../../../server/recognition/parse'
 import { CARD_H, CARD_W, type RgbImage, rotate180, rotate90 } from '../../../server/recognition/warp'
 
@@ -145,6 +145,13 @@ describe('fanned stacks', () => {
     expect(alignedRows(lines, 20)).toEqual([3, 3, 3, 1, 0, 0])
     // Right-aligned rows (numbers printed bottom-right before 2011) count too.
     expect(alignedRows([row(100, 10, 200), row(150, 60, 150), row(50, 110, 250)], 10)).toEqual([3, 3, 3])
+  })
+
+  it('reads a row merged with the illustrator line above it from its bottom too', () => {
+    const usual = { x: 330, y: 1319, width: 254, height: 42 }
+    expect(stackRowParts(usual, 42)).toEqual([usual])
+    const merged = { x: 323, y: 982, width: 269, height: 71 }
+    expect(stackRowParts(merged, 42)).toEqual([merged, { x: 323, y: 1011, width: 269, height: 42 }])
   })
 })
 
