@@ -72,17 +72,26 @@ export function nameQueries(text: string): string[] {
 }
 
 /**
- * HP printed at the top right when no `HP`/`PV` label was read: the last multiple of 10 in the
- * line. The type symbol right of it is often read as one more digit (`609` for `60 ◉`).
+ * HP printed at the top right when no `HP`/`PV` label was read: the last multiple of 10 on the
+ * first line with a digit, or on a line that holds the name (`namesCard`): the HP shares the
+ * name's row, stray lines above it may hold digits too. The type symbol right of it is often
+ * read as one or two more digits (`609` for `60 ◉`, `14014` for `140 ◉`).
  */
-export function looseHp(text: string): number | null {
-  const firstLine = text.split('\n').find(l => /\d/.test(l)) ?? ''
+export function looseHp(text: string, namesCard: (line: string) => boolean = () => false): number | null {
   const plausible = (n: number) => n >= 30 && n <= 400 && n % 10 === 0
-  const nums = [...firstLine.matchAll(/(?<!\d)(\d{2,4})(?!\d)/g)].map((m) => {
-    const n = Number(m[1])
-    return plausible(n) ? n : Number(m[1]!.slice(0, -1))
-  })
-  return nums.reverse().find(plausible) ?? null
+  const lines = text.split('\n')
+  const firstWithDigit = lines.findIndex(l => /\d/.test(l))
+  for (const [i, line] of lines.entries()) {
+    if (i !== firstWithDigit && !(/\d/.test(line) && namesCard(line))) continue
+    const nums = [...line.matchAll(/(?<!\d)(\d{2,5})(?!\d)/g)].map((m) => {
+      const digits = m[1]!
+      const cuts = [0, 1, 2].filter(cut => digits.length - cut >= 2)
+      return cuts.map(cut => Number(digits.slice(0, digits.length - cut))).find(plausible) ?? null
+    })
+    const hp = nums.reverse().find(n => n !== null)
+    if (hp) return hp
+  }
+  return null
 }
 
 /**
@@ -539,7 +548,7 @@ export async function readCardText(card: RgbImage, ocr: OcrPool, known: KnownVal
     }
   }
   const hpRead = parseHp(name.text)
-  const hp = hpRead?.hp ?? looseHp(name.text)
+  const hp = hpRead?.hp ?? looseHp(name.text, line => knownNameSimilarity(known, nameQueries(line)) >= SURE_NAME)
   const lang = bottom.lang ?? hpRead?.lang ?? null
   const names = nameQueries(name.text)
   const first = bottom.numbers[0]

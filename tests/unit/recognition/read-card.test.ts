@@ -84,6 +84,12 @@ describe('looseHp', () => {
     expect(looseHp('+ Sprigatito 609')).toBe(60)
     expect(looseHp('“ Hypno -1108')).toBe(110)
     expect(looseHp('(es scizorax 2100)')).toBe(210)
+    // The name's own line, under a stray one with digits; the type symbol read as two digits.
+    const namesScizor = (line: string) => line.includes('Scizor')
+    expect(looseHp('a 20 S\n% 2e Scizor ES (D 14014', namesScizor)).toBe(140)
+    expect(looseHp('a 20 S\n% 2e Scizor ES (D 14014')).toBeNull()
+    // Digits on a later line that does not hold the name are not its HP.
+    expect(looseHp('(fa fScizorV JANE) 10@\nfz go : RS\nAE 3105)', namesScizor)).toBeNull()
     expect(looseHp('Metang 80. ®')).toBe(80)
     expect(looseHp('Fighting Energy 1')).toBeNull()
   })
