@@ -65,14 +65,14 @@ async function analyzeCard(photo: DecodedPhoto, quad: Quad, options: AnalyzeOpti
 async function readCard(card: RgbImage, quad: Quad, options: AnalyzeOptions, onPage: boolean): Promise<CardOutcome> {
   const read = await readCardText(card, options.ocr, options.index, { onPage })
   // Printings the reading cannot tell apart: which of their numbers is printed there.
-  const seenNumber = seeNumber(read.image, options.index, read.reading)
-  const reading = seenNumber ? { ...read.reading, seenNumber } : read.reading
+  const seenNumbers = seeNumber(read.image, options.index, read.reading)
+  const reading = seenNumbers ? { ...read.reading, seenNumbers } : read.reading
   const { candidates, confident } = rankDraft(options, reading)
   const bytes = await cropJpeg(read.image)
   const draft: DraftResult = {
     quad: round(orientedQuad(quad, read.turned)),
     crop: { bytes, contentType: 'image/jpeg', width: read.image.width, height: read.image.height },
-    read: seenNumber ? { ...read.read, raw: { ...read.read.raw, seenNumber } } : read.read,
+    read: seenNumbers ? { ...read.read, raw: { ...read.read.raw, seenNumber: seenNumbers.join(' ') } } : read.read,
     candidates,
     confident,
     status: 'pending',

@@ -111,22 +111,29 @@ export type NumberCorner = 'left' | 'right'
 export interface PrintedNumber {
   /** As printed: `061/195`, `130/086`, `30/109`, `SWSH050`. */
   text: string
-  corner: NumberCorner
+  /** Where the card prints it, the likelier corner first. */
+  corners: NumberCorner[]
 }
 
-/** Cards print their number bottom-right before 2011 (Black & White moved it to the left). */
+/**
+ * Cards print their number bottom-right until Sun & Moon (2017) moved it bottom-left. Black & White
+ * and XY (2011–2016) keep it right, beside the illustrator; both corners are given for them (a
+ * wrong corner misses the number, one more costs a single match).
+ */
 const LEFT_CORNER_FROM = '2011'
+const RIGHT_CORNER_UNTIL = '2017-02'
 
 /** Sword & Shield's first set: numbers and totals printed with three digits from then on. */
 const PADDED_FROM = '2020-02'
 
 /** How a printing's number is printed: `061/195`, `004/198`, `130/086` (padded to three digits from 2020), `30/109`, `SWSH050`. */
 export function printedNumber(entry: Pick<CatalogEntry, 'localId' | 'printedTotal' | 'releaseDate'>): PrintedNumber {
-  const corner = (entry.releaseDate ?? LEFT_CORNER_FROM) < LEFT_CORNER_FROM ? 'right' : 'left'
-  if (!/^\d+$/.test(entry.localId) || entry.printedTotal === null) return { text: entry.localId, corner }
+  const released = entry.releaseDate ?? RIGHT_CORNER_UNTIL
+  const corners: NumberCorner[] = released < LEFT_CORNER_FROM ? ['right'] : released < RIGHT_CORNER_UNTIL ? ['right', 'left'] : ['left']
+  if (!/^\d+$/.test(entry.localId) || entry.printedTotal === null) return { text: entry.localId, corners }
   // Sword & Shield (2020) on print three digits (`004/198`), whatever the catalogue's localId.
-  const width = (entry.releaseDate ?? '') >= PADDED_FROM ? 3 : entry.localId.length
-  return { text: `${entry.localId.padStart(width, '0')}/${String(entry.printedTotal).padStart(width, '0')}`, corner }
+  const width = released >= PADDED_FROM ? 3 : entry.localId.length
+  return { text: `${entry.localId.padStart(width, '0')}/${String(entry.printedTotal).padStart(width, '0')}`, corners }
 }
 
 function trigramsOf(name: string): string[] {

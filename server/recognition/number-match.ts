@@ -94,50 +94,57 @@ export function matchPrintedNumbers(card: RgbImage, numbers: PrintedNumber[]): M
   const { cv } = useCv()
   const scores = new Map<string, number>()
   withMats((track) => {
-    const corners = new Map<NumberCorner, { rows: number, cols: number }>()
+    const regions = new Map<NumberCorner, { rows: number, cols: number }>()
     const result = track(new cv.Mat())
     for (const n of numbers) {
-      const key = `${n.corner}:${n.text}`
-      if (scores.has(key)) continue
-      if (!corners.has(n.corner)) corners.set(n.corner, cornerMat(cv, card, n.corner, track))
-      const region = corners.get(n.corner)!
-      let best = -1
-      for (const font of useFonts()) {
-        const drawn = drawText(font, n.text)
-        if (!drawn) continue
-        const base = track(new cv.Mat(drawn.height, drawn.width, cv.CV_8UC1))
-        base.data.set(drawn.pixels)
-        for (const h of HEIGHTS) {
-          const scale = h / font.height
-          const size = new cv.Size(Math.max(1, Math.round(drawn.width * scale)), Math.max(1, Math.round(drawn.height * scale)))
-          if (size.width >= region.cols || size.height >= region.rows) continue
-          const template = track(new cv.Mat())
-          cv.resize(base, template, size, 0, 0, cv.INTER_AREA)
-          cv.GaussianBlur(template, template, new cv.Size(0, 0), TEMPLATE_BLUR)
-          cv.matchTemplate(region, template, result, cv.TM_CCOEFF_NORMED)
-          const { minVal, maxVal } = cv.minMaxLoc(result)
-          best = Math.max(best, maxVal, -minVal)
+      for (const corner of n.corners) {
+        const key = `${corner}:${n.text}`
+        if (scores.has(key)) continue
+        if (!regions.has(corner)) regions.set(corner, cornerMat(cv, card, corner, track))
+        const region = regions.get(corner)!
+        let best = -1
+        for (const font of useFonts()) {
+          const drawn = drawText(font, n.text)
+          if (!drawn) continue
+          const base = track(new cv.Mat(drawn.height, drawn.width, cv.CV_8UC1))
+          base.data.set(drawn.pixels)
+          for (const h of HEIGHTS) {
+            const scale = h / font.height
+            const size = new cv.Size(Math.max(1, Math.round(drawn.width * scale)), Math.max(1, Math.round(drawn.height * scale)))
+            if (size.width >= region.cols || size.height >= region.rows) continue
+            const template = track(new cv.Mat())
+            cv.resize(base, template, size, 0, 0, cv.INTER_AREA)
+            cv.GaussianBlur(template, template, new cv.Size(0, 0), TEMPLATE_BLUR)
+            cv.matchTemplate(region, template, result, cv.TM_CCOEFF_NORMED)
+            const { minVal, maxVal } = cv.minMaxLoc(result)
+            best = Math.max(best, maxVal, -minVal)
+          }
         }
+        scores.set(key, best)
       }
-      scores.set(key, best)
     }
   })
-  return new Map(numbers.map(n => [n.text, scores.get(`${n.corner}:${n.text}`) ?? -1]))
+  return new Map(numbers.map(n => [n.text, Math.max(-1, ...n.corners.map(corner => scores.get(`${corner}:${n.text}`) ?? -1))]))
 }
 
 /** Printings within this score of the first are told apart by their printed number. */
 const CLOSE = 0.1
 /** Most numbers compared for one card (≈ 9 ms each), the likeliest printings first. */
 const MAX_NUMBERS = 24
-/** The best match must beat the next number by this much to count. */
+/** Numbers within this of the best match are a tie the match cannot settle: all of them are seen. */
+const TIE = 0.01
+/** Most numbers seen at once (a tie of two printings of one set, `45/98` and `46/98`). */
+const MAX_SEEN = 3
+/** The numbers seen must beat every other number by this much to count. */
 const MIN_MARGIN = 0.01
 
 /**
- * The printed number the card's number corner looks most like, among the printings the reading
- * leaves close (several printings of the name read, no number read to tell them apart); null when
- * there is nothing to tell apart or no number stands out.
+ * The printed numbers the card's number corner looks most like (best first, more than one only
+ * when they tie), among the printings the reading leaves close (several printings of the name
+ * read, no number read to tell them apart); null when there is nothing to tell apart or no number
+ * stands out.
  */
-export function seeNumber(card: RgbImage, index: CatalogIndex, reading: CardReading): string | null {
+export function seeNumber(card: RgbImage, index: CatalogIndex, reading: CardReading): string[] | null {
   const ranked = rankCandidates(index, reading, 200)
   const first = ranked[0]
   if (!first) return null
@@ -150,6 +157,10 @@ export function seeNumber(card: RgbImage, index: CatalogIndex, reading: CardRead
     numbers.set(printed.text, printed)
   }
   if (numbers.size < 2) return null
-  const [best, next] = [...matchPrintedNumbers(card, [...numbers.values()])].sort((a, b) => b[1] - a[1])
-  return best![1] - next![1] >= MIN_MARGIN ? best![0] : null
+  const order = [...matchPrintedNumbers(card, [...numbers.values()])].sort((a, b) => b[1] - a[1])
+  const best = order[0]![1]
+  const seen = order.filter(([, score]) => best - score < TIE)
+  const next = order[seen.length]
+  if (seen.length > MAX_SEEN || (next && seen.at(-1)![1] - next[1] < MIN_MARGIN)) return null
+  return seen.map(([text]) => text)
 }

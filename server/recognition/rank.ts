@@ -14,8 +14,8 @@ export interface CardReading {
   numberSide?: 'left' | 'right' | null
   /** The `Illus.` line's name: printings of one name often differ by illustrator. */
   illustrator?: string | null
-  /** The printed number the number corner looks most like, among the likeliest printings' (`seeNumber`). */
-  seenNumber?: string | null
+  /** The printed numbers the number corner looks most like, best first, among the likeliest printings' (`seeNumber`). */
+  seenNumbers?: string[] | null
 }
 
 /**
@@ -46,6 +46,9 @@ const W = {
 const SAME_ILLUSTRATOR = 0.8
 /** Highest score of a printing matched through an ambiguous repair or a seen number (under any sensible threshold). */
 const REPAIRED_CAP = 0.78
+
+/** What each later number of a tie seen gets less than the one before it. */
+const SEEN_TIE_STEP = 0.01
 
 /** The runner-up must trail by this much for a draft to be confident. */
 export const CONFIDENCE_MARGIN = 0.1
@@ -216,16 +219,16 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
       reasons.push(`illustrator ${entry.illustrator}`)
     }
     // A number seen, not read, stands in for a reading only: it never makes a printing sure.
-    const seen = num.weight < W.numberNoTotal && !!reading.seenNumber && printedNumber(entry).text === reading.seenNumber
+    const printed = printedNumber(entry)
+    const seenAt = num.weight < W.numberNoTotal ? (reading.seenNumbers?.indexOf(printed.text) ?? -1) : -1
+    const seen = seenAt >= 0
     if (seen) {
-      score += W.numberSeen
-      reasons.push(`number ${reading.seenNumber} seen`)
+      // Tied numbers all count, in the order the match gave them.
+      score += W.numberSeen - SEEN_TIE_STEP * seenAt
+      reasons.push(`number ${reading.seenNumbers![seenAt]} seen`)
     }
     // Layout era: a tie-breaker between printings that share number and total.
-    if (reading.numberSide && num.weight > 0 && entry.releaseDate) {
-      const legacy = entry.releaseDate < '2011'
-      if ((reading.numberSide === 'right') === legacy) score += W.layout
-    }
+    if (reading.numberSide && num.weight > 0 && entry.releaseDate && printed.corners.includes(reading.numberSide)) score += W.layout
     // A reading repaired two ways (`92/1100`: 92/100 or 92/110) can match another printing of
     // the same name perfectly: it ranks, but it is never sure.
     score = Math.min((num.repaired && ambiguousRepair) || seen ? REPAIRED_CAP : 1, Math.max(0, score))

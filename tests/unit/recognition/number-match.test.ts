@@ -31,12 +31,14 @@ beforeAll(async () => {
 describe('printedNumber', () => {
   it('writes numbers as the cards print them, in the corner of their era', () => {
     const at = (id: string) => printedNumber(index.byId.get(id)!)
-    expect(at('swsh12-061')).toEqual({ text: '061/195', corner: 'left' })
+    expect(at('swsh12-061')).toEqual({ text: '061/195', corners: ['left'] })
     // From Sword & Shield (2020) on, numbers and totals have three digits, whatever the localId.
-    expect(at('sv10.5b-130')).toEqual({ text: '130/086', corner: 'left' })
+    expect(at('sv10.5b-130')).toEqual({ text: '130/086', corners: ['left'] })
     expect(at('swsh6-4').text).toBe('004/198')
-    expect(at('sm1-4').text).toBe('4/149')
-    expect(at('ex7-30')).toEqual({ text: '30/109', corner: 'right' })
+    expect(at('sm1-4')).toEqual({ text: '4/149', corners: ['left'] })
+    expect(at('ex7-30')).toEqual({ text: '30/109', corners: ['right'] })
+    // Black & White and XY print it bottom right, beside the illustrator (Scizor-EX, BREAKpoint).
+    expect(at('xy9-119')).toEqual({ text: '119/122', corners: ['right', 'left'] })
     expect(at('swshp-SWSH050').text).toBe('SWSH050')
   })
 })
@@ -44,17 +46,18 @@ describe('printedNumber', () => {
 describe('matchPrintedNumbers', () => {
   it('finds the printed number among close ones a blurred read would confuse', async () => {
     const card = await softNumberCard('061/195', 'left')
-    const numbers = ['061/195', '067/195', '081/195', '061/196', '016/195', '61/195'].map(text => ({ text, corner: 'left' as const }))
+    const numbers = ['061/195', '067/195', '081/195', '061/196', '016/195', '61/195'].map(text => ({ text, corners: ['left' as const] }))
     const scores = matchPrintedNumbers(card, numbers)
     const best = [...scores].sort((a, b) => b[1] - a[1])[0]!
     expect(best[0]).toBe('061/195')
   })
 
-  it('looks in the corner each printing uses (bottom-right before 2011)', async () => {
+  it('looks in the corners each printing uses (bottom-right before 2017)', async () => {
     const card = await softNumberCard('30/109', 'right')
-    const right = matchPrintedNumbers(card, [{ text: '30/109', corner: 'right' }])
-    const left = matchPrintedNumbers(card, [{ text: '30/109', corner: 'left' }])
+    const right = matchPrintedNumbers(card, [{ text: '30/109', corners: ['right'] }])
+    const left = matchPrintedNumbers(card, [{ text: '30/109', corners: ['left'] }])
     expect(right.get('30/109')!).toBeGreaterThan(left.get('30/109')! + 0.1)
+    expect(matchPrintedNumbers(card, [{ text: '30/109', corners: ['left', 'right'] }]).get('30/109')).toBe(right.get('30/109'))
   })
 })
 
@@ -62,7 +65,7 @@ describe('seeNumber', () => {
   it('tells printings of the name read apart by the number printed on the card', async () => {
     const card = await softNumberCard('061/195', 'left')
     const reading = { names: ['Hypno'], numbers: [], setCode: null, hp: 110, lang: null }
-    expect(seeNumber(card, index, reading)).toBe('061/195')
+    expect(seeNumber(card, index, reading)).toEqual(['061/195'])
   })
 
   it('has nothing to look for when the reading settles the printing, or names nothing', async () => {

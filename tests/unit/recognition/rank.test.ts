@@ -21,7 +21,7 @@ function reading(partial: Partial<CardReading> & { number?: string }): CardReadi
     hp: partial.hp ?? null,
     lang: partial.lang ?? null,
     illustrator: partial.illustrator ?? null,
-    seenNumber: partial.seenNumber ?? null,
+    seenNumbers: partial.seenNumbers ?? null,
   }
 }
 
@@ -161,15 +161,23 @@ describe('rankCandidates', () => {
   it('a number seen in the corner settles printings of one name, but never makes one sure', () => {
     const named = rankCandidates(index, reading({ names: ['Hypno'], hp: 110 }), 5)
     expect(named[0]!.score).toBe(named[1]!.score)
-    const seen = rankCandidates(index, reading({ names: ['Hypno'], hp: 110, seenNumber: '061/195' }), 5)
+    const seen = rankCandidates(index, reading({ names: ['Hypno'], hp: 110, seenNumbers: ['061/195'] }), 5)
     expect(seen[0]).toMatchObject({ cardId: 'swsh12-061' })
     expect(seen[0]!.reasons.join(' ')).toMatch(/number 061\/195 seen/)
     expect(seen[0]!.score).toBeLessThanOrEqual(0.78)
     expect(isConfident(seen, THRESHOLD)).toBe(false)
     // A number read outweighs one seen: the reading is the evidence, the match only stands in for it.
-    const read = rankCandidates(index, reading({ names: ['Charizard'], number: '4/102', hp: 120, seenNumber: '11/108' }), 5)
+    const read = rankCandidates(index, reading({ names: ['Charizard'], number: '4/102', hp: 120, seenNumbers: ['11/108'] }), 5)
     expect(read[0]!.cardId).toBe('base1-4')
     expect(read.find(c => c.reasons.some(r => r.endsWith('seen')))?.score ?? 0).toBeLessThan(read[0]!.score)
+  })
+
+  it('numbers seen as a tie all rise above the other printings, in the order seen', () => {
+    // Emerging Powers prints Gothorita twice, 45/98 and 46/98: a blurred corner may not settle which.
+    const tied = rankCandidates(index, reading({ names: ['Mesmérella'], hp: 80, seenNumbers: ['46/98', '45/98'] }), 5)
+    expect(tied.slice(0, 2).map(c => c.cardId)).toEqual(['bw2-46', 'bw2-45'])
+    expect(tied[1]!.score).toBeGreaterThan(tied[2]!.score)
+    expect(isConfident(tied, THRESHOLD)).toBe(false)
   })
 
   it('returns nothing rather than noise when nothing was read', () => {
