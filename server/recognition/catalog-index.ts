@@ -98,6 +98,8 @@ export interface CatalogIndex {
   trigrams: Map<string, number[]>
   /** Folded names of each entry (all languages), by entry id. */
   foldedNames: Map<string, string[]>
+  /** Folded name without its mechanic suffix (`scizor` of `scizor ex`) → printings bearing the suffixed name. */
+  bySuffixless: Map<string, CatalogEntry[]>
 }
 
 /** The printed set code of an entry's set (`ASR:TG` → `ASR`). */
@@ -143,6 +145,18 @@ function trigramsOf(name: string): string[] {
   return [...out]
 }
 
+/**
+ * Mechanic suffixes after a Pokémon's name (`Scizor-EX`, `Scizor GX`, `Scizor VMAX`, `Dialga LV.X`).
+ * They are printed as logos, which OCR often misreads or drops.
+ */
+const NAME_SUFFIX = / (?:ex|gx|v|vmax|vstar|v union|break|lv x|prime|legend)$/
+
+/** A folded name without its mechanic suffix, or null when it has none. */
+export function suffixless(folded: string): string | null {
+  const base = folded.replace(NAME_SUFFIX, '')
+  return base !== folded && base.length >= 3 ? base : null
+}
+
 function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
   const list = map.get(key)
   if (list) list.push(value)
@@ -155,6 +169,7 @@ export function buildCatalogIndex(entries: CatalogEntry[]): CatalogIndex {
   const byTotal = new Map<number, CatalogEntry[]>()
   const byName = new Map<string, CatalogEntry[]>()
   const foldedNames = new Map<string, string[]>()
+  const bySuffixless = new Map<string, CatalogEntry[]>()
   const setCodes = new Set<string>()
   for (const entry of entries) {
     byId.set(entry.id, entry)
@@ -165,13 +180,16 @@ export function buildCatalogIndex(entries: CatalogEntry[]): CatalogIndex {
     const folded = [...new Set(Object.values(entry.names).map(foldName).filter(Boolean))]
     foldedNames.set(entry.id, folded)
     for (const name of folded) push(byName, name, entry)
+    for (const base of new Set(folded.map(suffixless))) {
+      if (base) push(bySuffixless, base, entry)
+    }
   }
   const names = [...byName.keys()]
   const trigrams = new Map<string, number[]>()
   names.forEach((name, i) => {
     for (const t of trigramsOf(name)) push(trigrams, t, i)
   })
-  return { entries, byId, byNumber, byTotal, totals: new Set(byTotal.keys()), setCodes, names, byName, trigrams, foldedNames }
+  return { entries, byId, byNumber, byTotal, totals: new Set(byTotal.keys()), setCodes, names, byName, trigrams, foldedNames, bySuffixless }
 }
 
 export interface NameMatch {

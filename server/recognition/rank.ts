@@ -1,4 +1,4 @@
-import { type CatalogEntry, type CatalogIndex, foldName, nameSimilarity, printedNumber, printedSetCode, searchNames } from './catalog-index'
+import { type CatalogEntry, type CatalogIndex, foldName, nameSimilarity, printedNumber, printedSetCode, searchNames, suffixless } from './catalog-index'
 import { type CardNumber, numberKey } from './parse'
 import type { Candidate } from './types'
 
@@ -116,12 +116,19 @@ function numberEvidence(entry: CatalogEntry, numbers: CardNumber[]): NumberEvide
   return best
 }
 
+/**
+ * A name read without the printing's suffix (`Scizor` on a `Scizor-EX`) still names it, a little
+ * less than the plain printing's name (HP and number tell them apart).
+ */
+const SUFFIX_UNREAD = 0.9
+
 function bestNameSimilarity(index: CatalogIndex, entry: CatalogEntry, queries: string[]): { similarity: number, name: string | null } {
   let best = { similarity: 0, name: null as string | null }
   const names = index.foldedNames.get(entry.id) ?? []
   for (const q of queries) {
     for (const n of names) {
-      const s = nameSimilarity(q, n)
+      const base = suffixless(n)
+      const s = Math.max(nameSimilarity(q, n), base ? nameSimilarity(q, base) * SUFFIX_UNREAD : 0)
       if (s > best.similarity) best = { similarity: s, name: n }
     }
   }
@@ -177,7 +184,10 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
   for (const { q, matches } of searched) {
     if (!queries.includes(q)) continue
     for (const match of matches) {
-      if (match.similarity >= 0.6) add(index.byName.get(match.name))
+      if (match.similarity < 0.6) continue
+      add(index.byName.get(match.name))
+      // Its EX, GX, V… printings too: the suffix is a logo OCR often loses.
+      add(index.bySuffixless.get(match.name))
     }
   }
   if (pool.size === 0) return []

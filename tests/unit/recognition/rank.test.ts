@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { readCatalogFile } from '../../../server/catalog/source'
-import { buildCatalogIndex, type CatalogIndex, catalogEntriesFromFile, searchNames } from '../../../server/recognition/catalog-index'
+import { buildCatalogIndex, type CatalogIndex, catalogEntriesFromFile, searchNames, suffixless } from '../../../server/recognition/catalog-index'
 import { parseCardNumbers } from '../../../server/recognition/parse'
 import { type CardReading, isConfident, rankCandidates, withoutShadowedRuns } from '../../../server/recognition/rank'
 
@@ -32,6 +32,15 @@ describe('catalogue index', () => {
     expect(index.totals.has(193)).toBe(true)
     expect(searchNames(index, 'dracaufeu')[0]).toMatchObject({ name: 'dracaufeu', similarity: 1 })
     expect(searchNames(index, 'sprigatlto')[0]!.name).toBe('sprigatito')
+  })
+
+  it('knows names without their mechanic suffix', () => {
+    expect(suffixless('scizor ex')).toBe('scizor')
+    expect(suffixless('cizayox vmax')).toBe('cizayox')
+    expect(suffixless('dialga lv x')).toBe('dialga')
+    expect(suffixless('scizor')).toBeNull()
+    expect(suffixless('pokemon catcher')).toBeNull()
+    expect(index.bySuffixless.get('scizor')!.map(e => e.id)).toContain('xy9-119')
   })
 })
 
@@ -170,6 +179,17 @@ describe('rankCandidates', () => {
     const read = rankCandidates(index, reading({ names: ['Charizard'], number: '4/102', hp: 120, seenNumbers: ['11/108'] }), 5)
     expect(read[0]!.cardId).toBe('base1-4')
     expect(read.find(c => c.reasons.some(r => r.endsWith('seen')))?.score ?? 0).toBeLessThan(read[0]!.score)
+  })
+
+  it('a name read without its EX, GX or V logo still finds those printings, after the plain one', () => {
+    const plain = rankCandidates(index, reading({ names: ['Charizard'] }), 300)
+    expect(plain[0]!.name).toBe('Charizard')
+    const vmax = plain.find(c => c.name === 'Charizard VMAX')
+    expect(vmax).toBeDefined()
+    expect(vmax!.score).toBeLessThan(plain[0]!.score)
+    // HP 170 is Scizor-EX's (BREAKpoint): the logo lost, the HP tells.
+    const ex = rankCandidates(index, reading({ names: ['Scizor'], hp: 170 }), 5)
+    expect(ex.slice(0, 2).map(c => c.cardId).sort()).toEqual(['xy9-119', 'xy9-76'])
   })
 
   it('numbers seen as a tie all rise above the other printings, in the order seen', () => {
