@@ -47,6 +47,12 @@ const SAME_ILLUSTRATOR = 0.8
 /** Highest score of a printing matched through an ambiguous repair or a seen number (under any sensible threshold). */
 const REPAIRED_CAP = 0.78
 
+/** A name read this close to a catalogue name is clean; a printing named less like it than OTHER_NAME is another card. */
+const CLEAN_NAME = 0.95
+const OTHER_NAME = 0.8
+/** Share of a repaired number's weight kept when a clean name contradicts it. */
+const DOUBTED_REPAIR = 0.5
+
 /** What each later number of a tie seen gets less than the one before it. */
 const SEEN_TIE_STEP = 0.01
 
@@ -195,13 +201,17 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
   const readCode = reading.setCode
   const ambiguousRepair = new Set(reading.numbers.filter(n => n.loose).map(n => `${n.value}/${n.printedTotal}`)).size >= 2
   const illustrator = reading.illustrator ? foldName(reading.illustrator) : null
+  // A name read cleanly (`Scizor`): a number repaired out of noise (`208 4197` → 4/197) that
+  // belongs to a card of another name is likelier a wrong repair than a wrong name.
+  const cleanName = searched.some(s => queries.includes(s.q) && s.matches.some(m => m.similarity >= CLEAN_NAME && m.name.length >= 5))
   const scored = [...pool.values()].map((entry) => {
     const reasons: string[] = []
     let score = 0
-    const num = numberEvidence(entry, reading.numbers)
-    score += num.weight
-    if (num.reason) reasons.push(num.reason)
     const name = bestNameSimilarity(index, entry, queries)
+    const num = numberEvidence(entry, reading.numbers)
+    const doubted = num.repaired && cleanName && name.similarity < OTHER_NAME
+    score += doubted ? num.weight * DOUBTED_REPAIR : num.weight
+    if (num.reason) reasons.push(num.reason)
     const nameWeight = nameComponent(name.similarity)
     score += nameWeight
     if (nameWeight > 0) reasons.push(`name ${Math.round(name.similarity * 100)}%`)

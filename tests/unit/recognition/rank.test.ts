@@ -181,6 +181,15 @@ describe('rankCandidates', () => {
     expect(read.find(c => c.reasons.some(r => r.endsWith('seen')))?.score ?? 0).toBeLessThan(read[0]!.score)
   })
 
+  it('a number repaired out of noise does not outvote a clean name of another card', () => {
+    // Scizor's `205/197` behind a sleeve read `208 4197`: repaired, that is Scyther's 4/197.
+    const ranked = rankCandidates(index, reading({ names: ['Scizor'], number: '208 4197' }), 5)
+    expect(ranked[0]!.name).toBe('Scizor')
+    expect(ranked.map(c => c.cardId)).toContain('sv03-205')
+    // Without a clean name the repair still counts.
+    expect(rankCandidates(index, reading({ number: '208 4197' }), 5)[0]!.cardId).toBe('sv03-004')
+  })
+
   it('a name read without its EX, GX or V logo still finds those printings, after the plain one', () => {
     const plain = rankCandidates(index, reading({ names: ['Charizard'] }), 300)
     expect(plain[0]!.name).toBe('Charizard')
