@@ -247,8 +247,11 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
       score += W.numberSeen - SEEN_TIE_STEP * seenAt
       reasons.push(`number ${reading.seenNumbers![seenAt]} seen`)
     }
-    // Layout era: a tie-breaker between printings that share number and total.
-    if (reading.numberSide && num.weight > 0 && entry.releaseDate && printed.corners.includes(reading.numberSide)) score += W.layout
+    // Layout era: a tie-breaker between printings that share number and total. A number read
+    // bottom right is likelier a legacy card's (printed nowhere else) than a Black & White or XY one's.
+    if (reading.numberSide && num.weight > 0 && entry.releaseDate && printed.corners.includes(reading.numberSide)) {
+      score += reading.numberSide === 'right' && printed.corners.length > 1 ? W.layout / 2 : W.layout
+    }
     // A reading repaired two ways (`92/1100`: 92/100 or 92/110) can match another printing of
     // the same name perfectly: it ranks, but it is never sure.
     score = Math.min((num.repaired && ambiguousRepair) || seen ? REPAIRED_CAP : 1, Math.max(0, score))

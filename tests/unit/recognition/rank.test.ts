@@ -22,6 +22,7 @@ function reading(partial: Partial<CardReading> & { number?: string }): CardReadi
     lang: partial.lang ?? null,
     illustrator: partial.illustrator ?? null,
     seenNumbers: partial.seenNumbers ?? null,
+    numberSide: partial.numberSide ?? null,
   }
 }
 
@@ -199,6 +200,14 @@ describe('rankCandidates', () => {
     // HP 170 is Scizor-EX's (BREAKpoint): the logo lost, the HP tells.
     const ex = rankCandidates(index, reading({ names: ['Scizor'], hp: 170 }), 5)
     expect(ex.slice(0, 2).map(c => c.cardId).sort()).toEqual(['xy9-119', 'xy9-76'])
+  })
+
+  it('a number read bottom right prefers the legacy printing, then Black & White and XY ones', () => {
+    // Lightning Energy 8/30 of the HeartGold SoulSilver trainer kit (2010) and of XY's (2014).
+    const right = rankCandidates(index, reading({ names: ['Lightning Energy'], number: '8/30', numberSide: 'right' }), 5)
+    expect(right[0]!.cardId).toBe('tk-hs-r-8')
+    expect(right[1]!.cardId).toBe('tk-xy-p-8')
+    expect(right[1]!.score).toBeGreaterThan(right[2]!.score)
   })
 
   it('numbers seen as a tie all rise above the other printings, in the order seen', () => {
