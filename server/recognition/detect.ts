@@ -182,7 +182,10 @@ export function detectCards(rgb: Buffer, width: number, height: number, options:
     const texture = textureMap as { data: Uint8Array, cols: number }
     for (const c of [...found, ...fallback]) c.texture = edgeDensity(texture.data, width, height, c.quad)
   })
-  const kept = suppress(found.filter(c => (c.texture ?? 1) >= MIN_TEXTURE))
+  // A card with little print (a basic energy's flat colour) is no empty pocket: its art box, a
+  // textured sideways part, lies inside it.
+  const textured = (c: DetectedCard) => (c.texture ?? 1) >= MIN_TEXTURE
+  const kept = suppress(found.filter(c => textured(c) || found.some(p => textured(p) && isPartOf(p, c))))
   let cards = kept
   for (const f of suppress(fallback.filter(c => (c.texture ?? 1) >= MIN_TEXTURE))) {
     const overlapping = cards.filter(k => coverage(f.quad, k.quad) > 0.15 || coverage(k.quad, f.quad) > 0.15)

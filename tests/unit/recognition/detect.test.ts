@@ -57,6 +57,22 @@ function cornerError(found: Quad, truth: Quad): number {
 }
 
 describe('detectCards', () => {
+  it('finds a card with little print (a basic energy), not only its art box', () => {
+    const c = canvas(700, 900, [200, 205, 200])
+    const truth = cardQuad(350, 460, 420, 6)
+    // A yellow border, one flat colour inside, and a landscape art box with a little print: the
+    // card's inside is too plain for a card by itself, its art box is not.
+    c.fill(truth, [225, 190, 40])
+    c.fill([at(truth, 0.05, 0.04), at(truth, 0.95, 0.04), at(truth, 0.95, 0.96), at(truth, 0.05, 0.96)], [215, 120, 175])
+    c.fill([at(truth, 0.08, 0.11), at(truth, 0.92, 0.11), at(truth, 0.92, 0.5), at(truth, 0.08, 0.5)], [160, 170, 190])
+    for (const u of [0.4, 0.55]) {
+      c.fill([at(truth, u, 0.2), at(truth, u + 0.025, 0.2), at(truth, u + 0.025, 0.42), at(truth, u, 0.42)], [70, 60, 90])
+    }
+    const found = detectCards(c.rgb, c.width, c.height)
+    expect(found).toHaveLength(1)
+    expect(cornerError(found[0]!.quad, truth)).toBeLessThan(12)
+  })
+
   it('finds a card whose long edge a thumb crosses, corners from its straight edges', () => {
     const c = canvas(900, 700, [50, 60, 140])
     const truth = cardQuad(430, 350, 330, -14)
