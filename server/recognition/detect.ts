@@ -351,12 +351,17 @@ function isInnerFrameOf(inner: DetectedCard, card: DetectedCard): boolean {
 /**
  * `part` lies inside `card`, is at most ~half its size and turned across it (an art or text box).
  * Two cards side by side make the same picture, but each of them is a better card outline than
- * their sideways container, while an art box is a worse one than its card.
+ * their sideways container, and half its size; an art box is a worse one than its card, or a
+ * third of it whatever its outline (a card fitted from broken edges scores lower than a crisp
+ * art box).
  */
 function isPartOf(part: DetectedCard, card: DetectedCard): boolean {
-  return part.score < card.score + 0.02 && part.area < card.area * 0.65
+  return (part.score < card.score + 0.02 || part.area < card.area * ART_BOX_SHARE) && part.area < card.area * 0.65
     && angleBetween(longAxis(part.quad), longAxis(card.quad)) > 60 && coverage(part.quad, card.quad) > 0.85
 }
+
+/** Most of a card an art box covers (≈ 0.85 × 0.4 of it); two cards side by side are half their container each. */
+const ART_BOX_SHARE = 0.42
 
 const MIN_TEXTURE = 0.015
 

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { decodePhoto } from '../../../server/recognition/decode'
 import { CARD_ASPECT, completeGrid, type DetectedCard, detectCards, type Gradient, orderQuad, type Point, type Quad, refineCard } from '../../../server/recognition/detect'
 
 /** A plain RGB canvas with filled convex polygons drawn on it (scanline fill, no dependency). */
@@ -57,6 +60,16 @@ function cornerError(found: Quad, truth: Quad): number {
 }
 
 describe('detectCards', () => {
+  it('a card fitted from edges a finger breaks wins over its crisper, card-shaped art box', async () => {
+    // A generated photo (make-card-photos.py): a finger over the card's left edge.
+    const photo = await decodePhoto(readFileSync(resolve(import.meta.dirname, '../../fixtures/finger-over-edge.jpg')), 40_000_000)
+    const found = detectCards(photo.small.rgb, photo.small.width, photo.small.height)
+    expect(found).toHaveLength(1)
+    const truth: Quad = [[223.7, 547.2], [813.0, 317.2], [1139.8, 1110.5], [603.1, 1397.7]]
+    const quad = found[0]!.quad.map(([x, y]) => [x / photo.small.scale, y / photo.small.scale]) as Quad
+    expect(cornerError(quad, truth)).toBeLessThan(25)
+  })
+
   it('finds a card with little print (a basic energy), not only its art box', () => {
     const c = canvas(700, 900, [200, 205, 200])
     const truth = cardQuad(350, 460, 420, 6)
