@@ -226,3 +226,17 @@ export function parseIllustrator(text: string): string | null {
   }
   return null
 }
+
+/**
+ * The copyright line's year (`©2020 Pokémon / Nintendo…`, `©2009-2010 Pokémon`, `©1999 Wizards`):
+ * the last year before the rights holder, however OCR read the `©` (`162013 Pokémon`).
+ */
+const COPYRIGHT = /((?:19|20)\d{2})\s*(?:[.,:;]\s*)?(?=(?:Pok|POK|Nin|NIN|Wiz|WIZ))/
+
+export function parseCopyrightYear(text: string): number | null {
+  for (const line of text.split('\n')) {
+    const m = line.match(COPYRIGHT)
+    if (m) return Number(m[1])
+  }
+  return null
+}

@@ -14,6 +14,8 @@ export interface CardReading {
   numberSide?: 'left' | 'right' | null
   /** The `Illus.` line's name: printings of one name often differ by illustrator. */
   illustrator?: string | null
+  /** The year of the copyright line (`©2020 Pokémon`): the set came out that year or early the next. */
+  copyrightYear?: number | null
   /** The printed numbers the number corner looks most like, best first, among the likeliest printings' (`seeNumber`). */
   seenNumbers?: string[] | null
 }
@@ -21,7 +23,7 @@ export interface CardReading {
 /**
  * Weights of the evidence. The number with the set's printed total is the key (it narrows the
  * catalogue to one or two printings); the name confirms it; set code and HP settle the rest.
- * A name alone can reach at most NAME + HP + ILLUSTRATOR = 0.46, far under any sensible threshold: many
+ * A name alone can reach at most NAME + HP + ILLUSTRATOR + COPYRIGHT_YEAR = 0.50, far under any sensible threshold: many
  * printings share a name, so a name is never enough to be sure (a number seen adds 0.12, capped).
  */
 const W = {
@@ -40,6 +42,7 @@ const W = {
   layout: 0.03,
   illustrator: 0.06,
   numberSeen: 0.12,
+  copyrightYear: 0.04,
 }
 
 /** An illustrator read this close to the catalogue's (OCR slips, a cut-off end) is theirs. */
@@ -237,6 +240,13 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
     if (illustrator && entry.illustrator && nameSimilarity(illustrator, foldName(entry.illustrator)) >= SAME_ILLUSTRATOR) {
       score += W.illustrator
       reasons.push(`illustrator ${entry.illustrator}`)
+    }
+    // The copyright year: a tie-breaker between sets that share number and total (`197/189`
+    // of Darkness Ablaze, 2020, and of Astral Radiance, 2022).
+    const released = Number(entry.releaseDate?.slice(0, 4))
+    if (reading.copyrightYear && (released === reading.copyrightYear || released === reading.copyrightYear + 1)) {
+      score += W.copyrightYear
+      reasons.push(`© ${reading.copyrightYear}`)
     }
     // A number seen, not read, stands in for a reading only: it never makes a printing sure.
     const printed = printedNumber(entry)

@@ -2,7 +2,7 @@ import sharp from 'sharp'
 import { type CatalogEntry, foldName, type NameIndex, printedSetCode, searchNames } from './catalog-index'
 import { findTextLines, type TextLine } from './lines'
 import { type OcrPool, PSM } from './ocr-pool'
-import { type CardNumber, numberKey, parseCardNumbers, parseHp, parseIllustrator, parseSetCode } from './parse'
+import { type CardNumber, numberKey, parseCardNumbers, parseCopyrightYear, parseHp, parseIllustrator, parseSetCode } from './parse'
 import type { CardReading } from './rank'
 import type { ReadText } from './types'
 import type { Quad } from './detect'
@@ -556,7 +556,7 @@ export async function readCardText(card: RgbImage, ocr: OcrPool, known: KnownVal
     image,
     turned,
     settled,
-    reading: { names, numbers: bottom.numbers, setCode: bottom.setCode, hp, lang, numberSide: bottom.side, illustrator: parseIllustrator(bottom.text) },
+    reading: { names, numbers: bottom.numbers, setCode: bottom.setCode, hp, lang, numberSide: bottom.side, illustrator: parseIllustrator(bottom.text), copyrightYear: parseCopyrightYear(bottom.text) },
     read: {
       name: names[0] ?? null,
       hp,
@@ -601,6 +601,8 @@ export interface PhotoNumber {
   line: string
   /** The illustrator printed above the number, when read. */
   illustrator: string | null
+  /** The year of the copyright line below the number, when read. */
+  copyrightYear: number | null
 }
 
 /** Lines read past the last vouched number before the whole-photo pass ends. */
@@ -785,7 +787,7 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
       if (boxCode) code = { code: boxCode, lang: null }
     }
     // The alternatives of a damaged reading go along, so the ranking can choose among them.
-    found.push({ number, alternatives: numbers, setCode: code?.code ?? null, lang: code?.lang ?? null, line, illustrator: illustratorAbove(l, ordered) })
+    found.push({ number, alternatives: numbers, setCode: code?.code ?? null, lang: code?.lang ?? null, line, illustrator: illustratorAbove(l, ordered), copyrightYear: yearBelow(l, ordered) })
   }
   return { found, text: ordered.map(o => o.text).filter(Boolean).join('\n') }
 }
@@ -806,6 +808,16 @@ async function readWider(img: RgbImage, ocr: OcrPool, l: TextLine, number: CardN
  * The `Illus.` line printed just above a number row (same left edge, within two rows): it tells
  * apart the printings that share number and total (`197/189` in two sets).
  */
+/** The copyright year of the card whose number row this is: the nearest copyright line below it. */
+function yearBelow(row: TextLine, lines: { l: TextLine, text: string }[]): number | null {
+  const below = lines.filter(({ l }) => l.y > row.y && l.y - row.y <= row.height * 8).sort((a, b) => a.l.y - b.l.y)
+  for (const { text } of below) {
+    const year = parseCopyrightYear(text)
+    if (year) return year
+  }
+  return null
+}
+
 function illustratorAbove(row: TextLine, lines: { l: TextLine, text: string }[]): string | null {
   const h = row.height
   const above = lines.filter(({ l }) => l.y < row.y && row.y - l.y <= h * 3 && l.x >= row.x - h * 3 && l.x <= row.x + h * 15)

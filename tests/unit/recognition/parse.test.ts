@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { numberKey, parseCardNumber, parseCardNumbers, parseHp, parseIllustrator, parseSetCode } from '../../../server/recognition/parse'
+import { numberKey, parseCardNumber, parseCardNumbers, parseCopyrightYear, parseHp, parseIllustrator, parseSetCode } from '../../../server/recognition/parse'
 
 const shown = (text: string, totals?: Set<number>) =>
   parseCardNumbers(text, totals).map(n => `${n.number}/${n.totalPrefix}${n.printedTotal ?? ''}${n.loose ? '~' : ''}`)
@@ -109,5 +109,18 @@ describe('parseIllustrator', () => {
     expect(parseIllustrator('It swims gracefully along the sea floor')).toBeNull()
     expect(parseIllustrator('Illus.')).toBeNull()
     expect(parseIllustrator('Illus. & Direc. The Pokémon Company Art Team')).toBeNull()
+  })
+})
+
+describe('parseCopyrightYear', () => {
+  it('reads the year of the copyright line, however OCR read the sign', () => {
+    expect(parseCopyrightYear('©2020 Pokémon / Nintendo / Creatures GAME FREAK.')).toBe(2020)
+    expect(parseCopyrightYear('Illus. 5ban Graphics\n142/149\n©2012 Pokémon / Nintendc')).toBe(2012)
+    expect(parseCopyrightYear('162013 Pokémon')).toBe(2013)
+    expect(parseCopyrightYear('©2009-2010 Pokémon / Nintendo')).toBe(2010)
+    expect(parseCopyrightYear('©1999 Wizards')).toBe(1999)
+    // A number is no year, a year without the rights holder may be anything.
+    expect(parseCopyrightYear('PAL EN 2024/193')).toBeNull()
+    expect(parseCopyrightYear('Since 2016 it sleeps')).toBeNull()
   })
 })

@@ -22,6 +22,7 @@ function reading(partial: Partial<CardReading> & { number?: string }): CardReadi
     lang: partial.lang ?? null,
     illustrator: partial.illustrator ?? null,
     seenNumbers: partial.seenNumbers ?? null,
+    copyrightYear: partial.copyrightYear ?? null,
     numberSide: partial.numberSide ?? null,
   }
 }
@@ -208,6 +209,15 @@ describe('rankCandidates', () => {
     expect(right[0]!.cardId).toBe('tk-hs-r-8')
     expect(right[1]!.cardId).toBe('tk-xy-p-8')
     expect(right[1]!.score).toBeGreaterThan(right[2]!.score)
+  })
+
+  it('the copyright year settles sets that share number and total, but never makes one sure', () => {
+    // 197/189: Rillaboom of Darkness Ablaze (2020), Hisuian Samurott VSTAR of Astral Radiance (2022).
+    const of2020 = rankCandidates(index, reading({ number: '197/189', copyrightYear: 2020 }), 5)
+    expect(of2020[0]!.cardId).toBe('swsh3-197')
+    expect(of2020[0]!.reasons).toContain('© 2020')
+    expect(isConfident(of2020, THRESHOLD)).toBe(false)
+    expect(rankCandidates(index, reading({ number: '197/189', copyrightYear: 2022 }), 5)[0]!.cardId).toBe('swsh10-197')
   })
 
   it('numbers seen as a tie all rise above the other printings, in the order seen', () => {

@@ -213,14 +213,16 @@ describe('reading cost', () => {
     expect(pool.calls).toBe(6)
   })
 
-  it('a close-up keeps the illustrator printed above its number (real OCR)', async () => {
+  it('a close-up keeps the illustrator printed above its number and the copyright year below it (real OCR)', async () => {
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="900" height="400"><rect width="100%" height="100%" fill="#f0ead8"/>
       <text x="60" y="170" font-family="DejaVu Sans" font-style="italic" font-size="34" fill="#222">Illus. Kouki Saitou</text>
-      <text x="60" y="240" font-family="DejaVu Sans" font-weight="bold" font-size="44" fill="#111">69/100</text></svg>`
+      <text x="60" y="240" font-family="DejaVu Sans" font-weight="bold" font-size="44" fill="#111">69/100</text>
+      <text x="300" y="330" font-family="DejaVu Sans" font-size="24" fill="#333">©2016 Pokémon / Nintendo</text></svg>`
     const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true })
     const { found } = await readPhotoNumbers({ rgb: data, width: info.width, height: info.height }, ocr, index)
     expect(found.map(f => f.number.number)).toEqual(['69'])
     expect(found[0]!.illustrator).toBe('Kouki Saitou')
+    expect(found[0]!.copyrightYear).toBe(2016)
   }, 60_000)
 
   it('a close-up number in a thin face keeps the digits the line finder left out (real OCR)', async () => {
