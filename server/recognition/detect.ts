@@ -360,8 +360,8 @@ function isPartOf(part: DetectedCard, card: DetectedCard): boolean {
     && angleBetween(longAxis(part.quad), longAxis(card.quad)) > 60 && coverage(part.quad, card.quad) > 0.85
 }
 
-/** Most of a card an art box covers (≈ 0.85 × 0.4 of it); two cards side by side are half their container each. */
-const ART_BOX_SHARE = 0.42
+/** Most of a card an art box covers (≈ 0.85 × 0.4 of it); two cards side by side are 0.4–0.5 of their container each. */
+const ART_BOX_SHARE = 0.37
 
 const MIN_TEXTURE = 0.015
 

@@ -60,7 +60,7 @@ function cornerError(found: Quad, truth: Quad): number {
 }
 
 describe('detectCards', () => {
-  it('a card fitted from edges a finger breaks wins over its crisper, card-shaped art box', async () => {
+  it('a card fitted from edges a finger breaks wins over its crisper art box, and two cards side by side stay two', async () => {
     // A generated photo (make-card-photos.py): a finger over the card's left edge.
     const photo = await decodePhoto(readFileSync(resolve(import.meta.dirname, '../../fixtures/finger-over-edge.jpg')), 40_000_000)
     const found = detectCards(photo.small.rgb, photo.small.width, photo.small.height)
@@ -68,6 +68,9 @@ describe('detectCards', () => {
     const truth: Quad = [[223.7, 547.2], [813.0, 317.2], [1139.8, 1110.5], [603.1, 1397.7]]
     const quad = found[0]!.quad.map(([x, y]) => [x / photo.small.scale, y / photo.small.scale]) as Quad
     expect(cornerError(quad, truth)).toBeLessThan(25)
+    // Two cards side by side are no parts of the outline fitted around both.
+    const pair = await decodePhoto(readFileSync(resolve(import.meta.dirname, '../../fixtures/two-cards-side-by-side.jpg')), 40_000_000)
+    expect(detectCards(pair.small.rgb, pair.small.width, pair.small.height)).toHaveLength(2)
   })
 
   it('finds a card with little print (a basic energy), not only its art box', () => {
