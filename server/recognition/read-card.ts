@@ -605,6 +605,9 @@ export interface PhotoNumber {
   copyrightYear: number | null
 }
 
+/** Number-shaped lines read again with local contrast when a close-up gave no number at all. */
+const CLOSE_UP_RETRIES = 4
+
 /** Lines read past the last vouched number before the whole-photo pass ends. */
 const QUIET_LINES = 4
 
@@ -651,7 +654,7 @@ function median(values: number[]): number {
  * (merged with the illustrator line above it), its lowest `rowHeight` too, which holds the number.
  */
 export function stackRowParts(row: TextLine, rowHeight: number): TextLine[] {
-  if (row.height <= rowHeight * TALL_ROW) return [row]
+  if (rowHeight <= 0 || row.height <= rowHeight * TALL_ROW) return [row]
   return [row, { ...row, y: row.y + row.height - rowHeight, height: rowHeight }]
 }
 
@@ -744,9 +747,19 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
     texts.push(...read)
   }
   // Two numbers or more among aligned rows: a fanned stack. Its rows the plain read missed are
-  // read again with local contrast, scaled for their digits (half the row: code box, `H`).
-  if (foundCount >= 2) {
-    const missed = lines.slice(0, texts.length).map((l, i) => i).filter(i => inStack(lines[i]!) && parseCardNumbers(texts[i]!, known.totals).length === 0)
+  // read again with local contrast, scaled for their digits (half the row: code box, `H`). No
+  // number at all (faint grey digits on a close-up): the first number-shaped lines read, likewise,
+  // within the pass's bounds (lines and time).
+  const unread = (i: number) => parseCardNumbers(texts[i]!, known.totals).length === 0
+  const readSoFar = lines.slice(0, texts.length).map((l, i) => i)
+  const missed = foundCount >= 2
+    ? readSoFar.filter(i => inStack(lines[i]!) && unread(i))
+    : foundCount === 0 && performance.now() - started < limits.budgetMs
+      ? readSoFar.filter(i => numberShaped(lines[i]!) && unread(i)).slice(0, Math.min(CLOSE_UP_RETRIES, limits.maxLines - texts.length))
+      : []
+  // Lines whose text came from the local-contrast read (read that way again when widened).
+  const local = new Set<TextLine>()
+  if (missed.length > 0) {
     const rowHeight = median(lines.filter(l => inStack(l)).map(l => l.height))
     for (let k = 0; k < missed.length; k += batch) {
       await Promise.all(missed.slice(k, k + batch).map(async (i) => {
@@ -755,6 +768,7 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
           if (parseCardNumbers(again, known.totals).length > 0) {
             texts[i] = again
             lines[i] = part
+            local.add(part)
             return
           }
         }
@@ -774,7 +788,7 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
     // Fewer digits than the total (`1/086`): large print in a thin face can leave glyphs of the
     // number outside the line found (`11` of `111/086`). The row is read again, wider.
     if (!limits.stacks || foundCount < 2) {
-      const wider = await readWider(small, ocr, l, number, known)
+      const wider = await readWider(small, ocr, l, number, known, local.has(l))
       if (wider) ({ l, line, numbers, number } = wider)
     }
     const key = `${number.number}/${number.printedTotal ?? ''}`
@@ -792,22 +806,27 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
   return { found, text: ordered.map(o => o.text).filter(Boolean).join('\n') }
 }
 
-/** The number row read again with more room left of it, when its number looks cut. */
-async function readWider(img: RgbImage, ocr: OcrPool, l: TextLine, number: CardNumber, known: KnownValues) {
+/** The number row read again with more room on the side where its number looks cut, the way it was read. */
+async function readWider(img: RgbImage, ocr: OcrPool, l: TextLine, number: CardNumber, known: KnownValues, localContrast = false) {
   const total = number.printedTotal
-  if (total === null || number.prefix || number.number.length >= String(total).length) return null
-  const x = Math.max(0, Math.round(l.x - l.height * 2.5))
-  const wider: TextLine = { ...l, x, width: Math.min(img.width, l.x + l.width + Math.round(l.height * 0.5)) - x }
-  const line = (await ocr.recognize({ image: await linePng(img, wider), psm: PSM.SINGLE_LINE })).text.trim()
+  if (total === null || number.prefix) return null
+  const digits = String(total)
+  // Fewer digits in the number than in the total (`1/086`): glyphs left of the line; more
+  // (`005/16` for `005/189`: the total's end faint or beyond the line): right of it.
+  const cutLeft = number.number.length < digits.length, cutRight = number.number.length > digits.length
+  if (!cutLeft && !cutRight) return null
+  const x = Math.max(0, Math.round(l.x - (cutLeft ? l.height * 2.5 : 0)))
+  const end = Math.min(img.width, l.x + l.width + Math.round(l.height * (cutRight ? 2.5 : 0.5)))
+  const wider: TextLine = { ...l, x, width: end - x }
+  const image = localContrast ? await localLinePng(img, wider) : await linePng(img, wider)
+  const line = (await ocr.recognize({ image, psm: PSM.SINGLE_LINE })).text.trim()
   const numbers = parseCardNumbers(line, known.totals)
-  const longer = numbers.find(n => !n.loose && n.printedTotal === total && n.number.length > number.number.length && n.number.endsWith(number.number))
+  const longer = numbers.find(n => !n.loose && (cutLeft
+    ? n.printedTotal === total && n.number.length > number.number.length && n.number.endsWith(number.number)
+    : n.number === number.number && n.printedTotal !== null && String(n.printedTotal).length > digits.length && String(n.printedTotal).startsWith(digits[0]!)))
   return longer ? { l: wider, line, numbers: [longer, ...numbers.filter(n => n !== longer)], number: longer } : null
 }
 
-/**
- * The `Illus.` line printed just above a number row (same left edge, within two rows): it tells
- * apart the printings that share number and total (`197/189` in two sets).
- */
 /** The copyright year of the card whose number row this is: the nearest copyright line below it. */
 function yearBelow(row: TextLine, lines: { l: TextLine, text: string }[]): number | null {
   const below = lines.filter(({ l }) => l.y > row.y && l.y - row.y <= row.height * 8).sort((a, b) => a.l.y - b.l.y)
@@ -818,6 +837,10 @@ function yearBelow(row: TextLine, lines: { l: TextLine, text: string }[]): numbe
   return null
 }
 
+/**
+ * The `Illus.` line printed just above a number row (same left edge, within two rows): it tells
+ * apart the printings that share number and total (`197/189` in two sets).
+ */
 function illustratorAbove(row: TextLine, lines: { l: TextLine, text: string }[]): string | null {
   const h = row.height
   const above = lines.filter(({ l }) => l.y < row.y && row.y - l.y <= h * 3 && l.x >= row.x - h * 3 && l.x <= row.x + h * 15)
