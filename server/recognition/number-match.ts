@@ -1,6 +1,6 @@
 import glyphs from './number-glyphs.json'
-import { type CatalogIndex, type NumberCorner, type PrintedNumber, printedNumber } from './catalog-index'
-import { type CardReading, rankCandidates } from './rank'
+import { type CatalogIndex, foldName, type NumberCorner, type PrintedNumber, printedNumber } from './catalog-index'
+import { type CardReading, drawnBy, rankCandidates } from './rank'
 import { type Cv, useCv, withMats } from './cv'
 import type { RgbImage } from './warp'
 
@@ -148,11 +148,13 @@ export function seeNumber(card: RgbImage, index: CatalogIndex, reading: CardRead
   const ranked = rankCandidates(index, reading, 200)
   const first = ranked[0]
   if (!first) return null
+  const close = ranked.filter(c => c.score >= first.score - CLOSE).map(c => index.byId.get(c.cardId)).filter(e => !!e)
+  // An illustrator read tells more than a drawn number matched: only the printings it names are compared.
+  const illustrator = reading.illustrator ? foldName(reading.illustrator) : null
+  const drawn = illustrator ? close.filter(e => drawnBy(e, illustrator)) : []
   const numbers = new Map<string, PrintedNumber>()
-  for (const c of ranked) {
-    if (c.score < first.score - CLOSE || numbers.size >= MAX_NUMBERS) break
-    const entry = index.byId.get(c.cardId)
-    if (!entry) continue
+  for (const entry of drawn.length > 0 ? drawn : close) {
+    if (numbers.size >= MAX_NUMBERS) break
     const printed = printedNumber(entry)
     numbers.set(printed.text, printed)
   }

@@ -144,6 +144,11 @@ function bestNameSimilarity(index: CatalogIndex, entry: CatalogEntry, queries: s
   return best
 }
 
+/** Whether the illustrator read (folded) is the printing's, OCR slips allowed. */
+export function drawnBy(entry: CatalogEntry, illustrator: string): boolean {
+  return !!entry.illustrator && nameSimilarity(illustrator, foldName(entry.illustrator)) >= SAME_ILLUSTRATOR
+}
+
 /** A card numbered within its set's printed total (no promo, no secret rare, no subset). */
 function regular(entry: CatalogEntry): boolean {
   return entry.printedTotal !== null && entry.number !== null && /^\d+$/.test(entry.localId) && entry.number <= entry.printedTotal
@@ -237,7 +242,7 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
         score += W.hpMismatch
       }
     }
-    if (illustrator && entry.illustrator && nameSimilarity(illustrator, foldName(entry.illustrator)) >= SAME_ILLUSTRATOR) {
+    if (illustrator && drawnBy(entry, illustrator)) {
       score += W.illustrator
       reasons.push(`illustrator ${entry.illustrator}`)
     }

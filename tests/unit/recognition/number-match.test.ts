@@ -68,6 +68,13 @@ describe('seeNumber', () => {
     expect(seeNumber(card, index, reading)).toEqual(['061/195'])
   })
 
+  it('compares only the printings of the illustrator read, when one was', async () => {
+    // 061/195 printed, but `Illus. Miki Tanaka` read: Hypno of Chilling Reign alone is hers.
+    const card = await softNumberCard('061/195', 'left')
+    const reading = { names: ['Hypno'], numbers: [], setCode: null, hp: 110, lang: null, illustrator: 'Miki Tanaka' }
+    expect(seeNumber(card, index, reading)).toBeNull()
+  })
+
   it('has nothing to look for when the reading settles the printing, or names nothing', async () => {
     const card = await softNumberCard('061/195', 'left')
     expect(seeNumber(card, index, { names: [], numbers: [], setCode: null, hp: null, lang: null })).toBeNull()
