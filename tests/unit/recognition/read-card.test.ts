@@ -213,26 +213,24 @@ describe('reading cost', () => {
     expect(pool.calls).toBe(6)
   })
 
-  it('a close-up that gave no number reads its number-shaped lines again', async () => {
+  /** A one-line close-up (`D 005/189`) read by a pool that answers `first`, then `later`. */
+  async function closeUp(first: string, later: string) {
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="700" height="400"><rect width="100%" height="100%" fill="#eee"/>
       <text x="60" y="200" font-family="DejaVu Sans" font-size="40" fill="#111">D 005/189</text></svg>`
     const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true })
     const pool = counting()
-    // Faint digits: the plain read gives letters, the local-contrast one the number.
-    pool.recognize = async () => ({ text: ++pool.calls === 1 ? 'Da) poses' : 'D 005/189', confidence: 80, words: [] })
+    pool.recognize = async () => ({ text: ++pool.calls === 1 ? first : later, confidence: 80, words: [] })
     const { found } = await readPhotoNumbers({ rgb: data, width: info.width, height: info.height }, pool, index)
-    expect(found.map(f => `${f.number.number}/${f.number.printedTotal}`)).toEqual(['005/189'])
-    expect(pool.calls).toBe(2)
+    return { read: found.map(f => `${f.number.number}/${f.number.printedTotal}`), calls: pool.calls }
+  }
+
+  it('a close-up that gave no number reads its number-shaped lines again', async () => {
+    // Faint digits: the plain read gives letters, the local-contrast one the number.
+    expect(await closeUp('Da) poses', 'D 005/189')).toEqual({ read: ['005/189'], calls: 2 })
   })
 
   it('a close-up number whose total lost its end is read again with room on its right', async () => {
-    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="700" height="400"><rect width="100%" height="100%" fill="#eee"/>
-      <text x="60" y="200" font-family="DejaVu Sans" font-size="40" fill="#111">D 005/189</text></svg>`
-    const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true })
-    const pool = counting()
-    pool.recognize = async () => ({ text: ++pool.calls === 1 ? 'fa) 005/16' : 'fa) 005/189', confidence: 80, words: [] })
-    const { found } = await readPhotoNumbers({ rgb: data, width: info.width, height: info.height }, pool, index)
-    expect(found.map(f => `${f.number.number}/${f.number.printedTotal}`)).toEqual(['005/189'])
+    expect((await closeUp('fa) 005/16', 'fa) 005/189')).read).toEqual(['005/189'])
   })
 
   it('a close-up keeps the illustrator printed above its number and the copyright year below it (real OCR)', async () => {
