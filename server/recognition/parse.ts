@@ -228,6 +228,21 @@ export function parseIllustrator(text: string): string | null {
 }
 
 /**
+ * A line that may be the illustrator's name with its `Illus.` label misread (`Ra Kagermaru
+ * Himeno`): two to four words of letters, once a short first token (the label) is dropped. Only
+ * a guess: it counts where it is close to a printing's illustrator.
+ */
+export function unlabelledIllustrator(text: string): string | null {
+  for (const line of text.split('\n')) {
+    let words = line.trim().split(/\s+/)
+    if (words.length >= 3 && words[0]!.replace(/\W/g, '').length <= 3) words = words.slice(1)
+    if (words.length < 2 || words.length > 4 || !words.every(w => /^[A-Za-z][A-Za-z.'’&-]*$/.test(w))) continue
+    if (words.join('').replace(/[^A-Za-z]/g, '').length >= 8) return words.join(' ')
+  }
+  return null
+}
+
+/**
  * The copyright line's year (`©2020 Pokémon / Nintendo…`, `©2009-2010 Pokémon`, `©1999 Wizards`):
  * the last year before the rights holder, however OCR read the `©` (`162013 Pokémon`).
  */

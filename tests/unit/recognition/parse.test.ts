@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { numberKey, parseCardNumber, parseCardNumbers, parseCopyrightYear, parseHp, parseIllustrator, parseSetCode } from '../../../server/recognition/parse'
+import { numberKey, parseCardNumber, parseCardNumbers, parseCopyrightYear, parseHp, parseIllustrator, parseSetCode, unlabelledIllustrator } from '../../../server/recognition/parse'
 
 const shown = (text: string, totals?: Set<number>) =>
   parseCardNumbers(text, totals).map(n => `${n.number}/${n.totalPrefix}${n.printedTotal ?? ''}${n.loose ? '~' : ''}`)
@@ -122,5 +122,13 @@ describe('parseCopyrightYear', () => {
     // A number is no year, a year without the rights holder may be anything.
     expect(parseCopyrightYear('PAL EN 2024/193')).toBeNull()
     expect(parseCopyrightYear('Since 2016 it sleeps')).toBeNull()
+  })
+})
+
+describe('unlabelledIllustrator', () => {
+  it('guesses the name of an `Illus.` line whose label OCR garbled, and nothing else', () => {
+    expect(unlabelledIllustrator('Ra Kagermaru Himeno\n43/110 ¢')).toBe('Kagermaru Himeno')
+    expect(unlabelledIllustrator('43/110 ¢\nresistance\nIt swims gracefully along the sea floor, hunting')).toBeNull()
+    expect(unlabelledIllustrator('Faiblesse () x2')).toBeNull()
   })
 })
