@@ -187,7 +187,7 @@ export function detectCards(rgb: Buffer, width: number, height: number, options:
   const textured = (c: DetectedCard) => (c.texture ?? 1) >= MIN_TEXTURE
   const kept = suppress(found.filter(c => textured(c) || found.some(p => textured(p) && isPartOf(p, c))))
   let cards = kept
-  for (const f of suppress(fallback.filter(c => (c.texture ?? 1) >= MIN_TEXTURE))) {
+  for (const f of suppress(fallback.filter(textured))) {
     const overlapping = cards.filter(k => coverage(f.quad, k.quad) > 0.15 || coverage(k.quad, f.quad) > 0.15)
     // A card's art box and text box are sideways card shapes too: when a thumb hides the card's
     // outline, they are all that was found. Such parts (inside, half the size, turned by 90°) give

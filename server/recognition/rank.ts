@@ -23,8 +23,9 @@ export interface CardReading {
 /**
  * Weights of the evidence. The number with the set's printed total is the key (it narrows the
  * catalogue to one or two printings); the name confirms it; set code and HP settle the rest.
- * A name alone can reach at most NAME + HP + ILLUSTRATOR + COPYRIGHT_YEAR = 0.50, far under any sensible threshold: many
- * printings share a name, so a name is never enough to be sure (a number seen adds 0.12, capped).
+ * A name alone can reach at most NAME + HP + ILLUSTRATOR + COPYRIGHT_YEAR = 0.50, far under any
+ * sensible threshold: many printings share a name, so a name is never enough to be sure (a number
+ * seen adds 0.12, capped).
  */
 const W = {
   numberAndTotal: 0.55,
