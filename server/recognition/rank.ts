@@ -104,7 +104,8 @@ function numberEvidence(entry: CatalogEntry, numbers: CardNumber[]): NumberEvide
       if (totalMatches) e = { weight: W.numberAndTotal, reason: `number ${shown}` }
       else if (n.prefix && SET_NAMING_PREFIXES.has(n.prefix)) e = { weight: W.numberWithPrefix, reason: `number ${shown}` }
       else if (n.printedTotal === null) e = { weight: W.numberNoTotal, reason: `number ${n.number} (no total read)` }
-      else if (entry.printedTotal !== null && oneDigitOff(String(n.printedTotal), String(entry.printedTotal))) {
+      // One digit off a total of two digits or more (a one-digit total is one off every other).
+      else if (entry.printedTotal !== null && n.printedTotal >= 10 && oneDigitOff(String(n.printedTotal), String(entry.printedTotal))) {
         e = { weight: W.numberNearTotal, reason: `number ${n.number}, total ${n.printedTotal} ≈ ${entry.printedTotal}` }
       }
       else e = { weight: W.numberTotalMismatch, reason: `number ${n.number}, total differs` }

@@ -183,6 +183,12 @@ describe('rankCandidates', () => {
     expect(read.find(c => c.reasons.some(r => r.endsWith('seen')))?.score ?? 0).toBeLessThan(read[0]!.score)
   })
 
+  it('a one-digit total one off another tells nothing: a name read outweighs it', () => {
+    // Kirlia (HP 70) read `Kirtia`, with noise read `7/4`: no printing's 7/9 or 7/0 is meant.
+    const ranked = rankCandidates(index, reading({ names: ['Kirtia'], hp: 70, number: '7/4' }), 5)
+    expect(ranked[0]!.name).toBe('Kirlia')
+  })
+
   it('a number repaired out of noise does not outvote a clean name of another card', () => {
     // Scizor's `205/197` behind a sleeve read `208 4197`: repaired, that is Scyther's 4/197.
     const ranked = rankCandidates(index, reading({ names: ['Scizor'], number: '208 4197' }), 5)
