@@ -69,7 +69,7 @@ describe('seeNumber', () => {
   })
 
   it('compares only the printings of the illustrator read, when one was', async () => {
-    // 061/195 printed, but `Illus. Miki Tanaka` read: Hypno of Chilling Reign alone is hers.
+    // 061/195 printed, but `Illus. Miki Tanaka` read: Hypno of Evolving Skies alone is hers.
     const card = await softNumberCard('061/195', 'left')
     const reading = { names: ['Hypno'], numbers: [], setCode: null, hp: 110, lang: null, illustrator: 'Miki Tanaka' }
     expect(seeNumber(card, index, reading)).toBeNull()

@@ -210,7 +210,7 @@ describe('rankCandidates', () => {
   })
 
   it('a number read bottom right prefers the legacy printing, then Black & White and XY ones', () => {
-    // Lightning Energy 8/30 of the HeartGold SoulSilver trainer kit (2010) and of XY's (2014).
+    // Lightning Energy 8/30 of the HeartGold SoulSilver trainer kit (2010) and of XY's (2016).
     const right = rankCandidates(index, reading({ names: ['Lightning Energy'], number: '8/30', numberSide: 'right' }), 5)
     expect(right[0]!.cardId).toBe('tk-hs-r-8')
     expect(right[1]!.cardId).toBe('tk-xy-p-8')
