@@ -785,8 +785,8 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
     let numbers = parseCardNumbers(line, known.totals)
     let number = numbers.find(n => !n.loose) ?? numbers[0]
     if (!number) continue
-    // Fewer digits than the total (`1/086`): large print in a thin face can leave glyphs of the
-    // number outside the line found (`11` of `111/086`). The row is read again, wider.
+    // A number that looks cut (`1/086`: large print in a thin face leaves glyphs outside the line
+    // found; `005/16`: the total's end faint or beyond it): the row is read again, wider.
     if (!limits.stacks || foundCount < 2) {
       const wider = await readWider(small, ocr, l, number, known, local.has(l))
       if (wider) ({ l, line, numbers, number } = wider)
