@@ -57,7 +57,7 @@ const SLASH_NUMBER = new RegExp(
 /** A run of digits where the slash was lost (`104189` for `104/189`). */
 /** A year as the copyright line prints it (1995–2039): never a glued number. */
 const COPYRIGHT_YEAR = /^(?:199[5-9]|20[0-3]\d)$/
-const SLASH_AS_DIGIT = /(?<![0-9])([0-9]{3})[71]([0-9]{3})/g
+const SLASH_AS_DIGIT = /(?<![0-9])([0-9]{3}) ?[714]([0-9]{3})/g
 const GLUED_NUMBER = /(?<![0-9/])([0-9OoQ]?[0-9]{4,6})(?![0-9/])/g
 
 /** Promo and gallery numbers printed without a total: `SWSH050`, `SV049`, `BW92`, `XY123`, `SM60`. */
@@ -129,7 +129,8 @@ export function parseCardNumbers(text: string, knownTotals?: ReadonlySet<number>
         loose.push({ number: head, prefix: '', value, printedTotal: total, totalPrefix: '', index: m.index!, loose: true })
       }
     }
-    // The slash read as a 7 or a 1 (`0667167108` for `066/167 ●`): three digits, the slash, the total.
+    // The slash read as a 7, a 1 or a 4 (`0667167108` for `066/167 ●`, `208 4197` for `208/197`):
+    // three digits, the slash, the total.
     for (const m of normalized.matchAll(SLASH_AS_DIGIT)) {
       const total = Number.parseInt(m[2]!, 10)
       const value = Number.parseInt(m[1]!, 10)

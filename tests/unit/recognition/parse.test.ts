@@ -46,9 +46,10 @@ describe('parseCardNumber', () => {
     expect(shown('O114/1470e', totals)).toContain('114/147~')
     expect(shown('+ 0217203', totals)).toContain('217/203~')
     expect(shown('F1Q033/196 +', totals)).toContain('033/196~')
-    // The slash read as a 7 or a 1.
+    // The slash read as a 7, a 1 or a 4.
     expect(shown('So 0667167108', new Set([167]))).toContain('066/167~')
     expect(shown('0121193', totals)).toContain('012/193~')
+    expect(shown('208 4197', new Set([197]))).toContain('208/197~')
     // Clean readings come first and are not marked.
     expect(shown('PAL EN 012/193 104189', totals)[0]).toBe('012/193')
     // Without the catalogue's totals, no guessing.
