@@ -52,11 +52,9 @@ const EDGE_LABELS = new Set(['hp', 'pv', 'kp', 'ps', 'basic', 'base', 'stage', '
  */
 export function nameQueries(text: string): string[] {
   const out = new Set<string>()
-  for (const line of text.split('\n')) {
-    const tokens = line.split(/\s+/)
-      .map(t => t.replace(/[^\p{L}\p{N}'’.\-♀♂]/gu, '').replace(/^[.\-']+|[.\-']+$/g, ''))
-      // One capital is a word of some names (`Mega Charizard X ex`, `Scizor V`, `M Gardevoir EX`).
-      .filter(t => (t.length >= 2 || /^[A-Z]$/.test(t)) && /\p{L}/u.test(t))
+  // Each line as read, then with glued words apart (`(vmax}ScizorViriy`: the name and its suffix
+  // logo read as one word).
+  for (const tokens of text.split('\n').flatMap(l => [nameTokens(l), nameTokens(unglued(l))])) {
     for (let n = Math.min(4, tokens.length); n >= 1; n--) {
       for (let i = 0; i + n <= tokens.length; i++) {
         const run = tokens.slice(i, i + n)
@@ -69,6 +67,19 @@ export function nameQueries(text: string): string[] {
     }
   }
   return [...out].slice(0, 24)
+}
+
+/** The words of a line that may be (part of) a name, stray glyphs dropped. */
+function nameTokens(line: string): string[] {
+  return line.split(/\s+/)
+    .map(t => t.replace(/[^\p{L}\p{N}'’.\-♀♂]/gu, '').replace(/^[.\-']+|[.\-']+$/g, ''))
+    // One capital is a word of some names (`Mega Charizard X ex`, `Scizor V`, `M Gardevoir EX`).
+    .filter(t => (t.length >= 2 || /^[A-Z]$/.test(t)) && /\p{L}/u.test(t))
+}
+
+/** A line split where OCR glued words: at a stray glyph and where a capital follows a small letter. */
+export function unglued(line: string): string {
+  return line.replace(/[^\p{L}\p{N}\s'’.\-♀♂]+/gu, ' ').replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')
 }
 
 /**

@@ -3,7 +3,7 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readCatalogFile } from '../../../server/catalog/source'
 import { buildCatalogIndex, type CatalogIndex, catalogEntriesFromFile, createOcrPool, type OcrPool } from '../../../server/recognition'
-import { alignedRows, boxMean, codesToSettle, darkGround, knownNameSimilarity, likelyTurned, localContrastPng, looseHp, matchCode, readBottom, readCardText, readPhotoNumbers, stackRowParts, textRunsDown } from '../../../server/recognition/read-card'
+import { alignedRows, boxMean, codesToSettle, darkGround, knownNameSimilarity, likelyTurned, localContrastPng, looseHp, matchCode, nameQueries, readBottom, readCardText, readPhotoNumbers, stackRowParts, textRunsDown, unglued } from '../../../server/recognition/read-card'
 import { parseCardNumbers } from '../../../server/recognition/parse'
 import { CARD_H, CARD_W, type RgbImage, rotate180, rotate90 } from '../../../server/recognition/warp'
 
@@ -92,6 +92,22 @@ describe('looseHp', () => {
     expect(looseHp('(fa fScizorV JANE) 10@\nfz go : RS\nAE 3105)', namesScizor)).toBeNull()
     expect(looseHp('Metang 80. ®')).toBe(80)
     expect(looseHp('Fighting Energy 1')).toBeNull()
+  })
+})
+
+describe('nameQueries', () => {
+  it('tries runs of the words of each line, labels at either end left out', () => {
+    const queries = nameQueries('BASIC Charmander HP 70')
+    expect(queries).toContain('Charmander')
+    expect(queries).not.toContain('BASIC Charmander')
+    expect(queries.indexOf('Charmander HP 70')).toBe(-1)
+  })
+
+  it('also tries the words OCR glued together, apart', () => {
+    expect(unglued('(vmax}ScizorViriy © 3000)').trim().split(/\s+/)).toEqual(['vmax', 'Scizor', 'Viriy', '3000'])
+    expect(nameQueries('(vmax}ScizorViriy © 3000)')).toEqual(expect.arrayContaining(['vmaxScizorViriy', 'Scizor', 'vmax Scizor Viriy']))
+    // A lone name is left as it is.
+    expect(nameQueries('Farfetch’d')).toEqual(['Farfetch’d'])
   })
 })
 
