@@ -1,5 +1,5 @@
 import sharp from 'sharp'
-import { type CatalogEntry, foldName, type NameIndex, printedSetCode, searchNames } from './catalog-index'
+import { type CatalogEntry, foldName, type NameIndex, type NumberCorner, printedNumber, printedSetCode, searchNames } from './catalog-index'
 import { findTextLines, type TextLine } from './lines'
 import { type OcrPool, PSM } from './ocr-pool'
 import { type CardNumber, numberKey, parseCardNumbers, parseCopyrightYear, parseHp, parseIllustrator, parseSetCode, unlabelledIllustrator } from './parse'
@@ -17,23 +17,47 @@ export interface KnownValues {
   /** The catalogue's names (a `CatalogIndex` has them): a name it knows settles the orientation. */
   names?: NameIndex['names']
   trigrams?: NameIndex['trigrams']
+  /** Printings by folded name, and by name without its suffix (a `CatalogIndex` has them). */
+  byName?: ReadonlyMap<string, CatalogEntry[]>
+  bySuffixless?: ReadonlyMap<string, CatalogEntry[]>
 }
 
-/** Similarity of the best catalogue name for any of the queries (0 without a name index). */
-export function knownNameSimilarity(known: KnownValues, queries: string[]): number {
-  if (!known.names || !known.trigrams) return 0
+/** The closest catalogue name of each query that may count as a name read (none without a name index). */
+function knownNames(known: KnownValues, queries: string[]): { name: string, similarity: number }[] {
+  if (!known.names || !known.trigrams) return []
   const index = { names: known.names, trigrams: known.trigrams }
-  let best = 0
+  const out: { name: string, similarity: number }[] = []
   for (const q of queries) {
     const folded = foldName(q)
     // Short runs match some name by chance, even noise read off a turned card (`iris` = `Iris`,
     // `PERL` ≈ `Perlu`): runs of 5+ letters count, under 6 letters only when read exactly.
     const letters = folded.replace(/[^a-z]/g, '').length
     if (letters < 5) continue
-    const similarity = searchNames(index, folded, 1, 60)[0]?.similarity ?? 0
-    if (letters >= 6 || similarity >= 0.95) best = Math.max(best, similarity)
+    const match = searchNames(index, folded, 1, 60)[0]
+    if (match && (letters >= 6 || match.similarity >= 0.95)) out.push(match)
   }
-  return best
+  return out
+}
+
+/** Similarity of the best catalogue name for any of the queries (0 without a name index). */
+export function knownNameSimilarity(known: KnownValues, queries: string[]): number {
+  return Math.max(0, ...knownNames(known, queries).map(m => m.similarity))
+}
+
+/**
+ * The corners where every printing of the names surely read prints its number (`Sprigatito`,
+ * only printed since 2017: bottom left), or null when no name is sure or its printings use both.
+ */
+export function nameCorners(known: KnownValues, queries: string[]): NumberCorner[] | null {
+  const sure = knownNames(known, queries).filter(m => m.similarity >= SURE_NAME)
+  if (sure.length === 0 || !known.byName) return null
+  const corners = new Set<NumberCorner>()
+  for (const { name } of sure) {
+    for (const entry of [...known.byName.get(name) ?? [], ...known.bySuffixless?.get(name) ?? []]) {
+      for (const corner of printedNumber(entry).corners) corners.add(corner)
+    }
+  }
+  return corners.size === 1 ? [...corners] : null
 }
 
 /** Words of the name band that are never (part of) a card name. */
@@ -282,11 +306,12 @@ export function bottomLines(img: RgbImage): TextLine[] {
  * bottom-right. Text lines are located and read one by one, the likeliest first (the lowest line
  * touching each edge). A second round reads those two lines again with stretched contrast plus the
  * next lines up, unless the first round gave a number the catalogue vouches for; then up to
- * `looks` looks at the number corners as a whole (`CORNER_LOOKS`), while still no number. `only`
- * runs one of the two rounds (the turned side of a card is tried with the first round alone, and
- * no corner look).
+ * `looks` looks at the number corners as a whole (`CORNER_LOOKS`), while still no number: at the
+ * corners `cornersOf` names when it names some (the name read meanwhile says where its printings
+ * print their number), else at both. `only` runs one of the two rounds (the turned side of a card
+ * is tried with the first round alone, and no corner look).
  */
-export async function readBottom(img: RgbImage, ocr: OcrPool, known: KnownValues, only?: 'first' | 'second', looks = CORNER_LOOKS.length): Promise<BottomRead> {
+export async function readBottom(img: RgbImage, ocr: OcrPool, known: KnownValues, only?: 'first' | 'second', looks = CORNER_LOOKS.length, cornersOf?: () => Promise<NumberCorner[] | null>): Promise<BottomRead> {
   const W = img.width
   const lines = bottomLines(img)
     // Flavour text and the copyright line sit in the middle; the number hugs an edge.
@@ -322,9 +347,11 @@ export async function readBottom(img: RgbImage, ocr: OcrPool, known: KnownValues
   // Faint or blurred print the line finder missed: the corners where numbers are printed, read
   // as sparse text by tesseract's own layout analysis after a local contrast boost.
   // A second look, larger and gentler, only when the first found no number.
+  let where: NumberCorner[] | null | undefined
   for (const look of only === 'first' ? [] : CORNER_LOOKS.slice(0, looks)) {
     if (side && trustworthy(parseCardNumbers(texts.join('\n'), known.totals), known)) break
-    const corners = await Promise.all(NUMBER_CORNERS.map(async corner => ({
+    where ??= (await cornersOf?.()) ?? null
+    const corners = await Promise.all(NUMBER_CORNERS.filter(c => !where || where.includes(c.side)).map(async corner => ({
       corner,
       text: (await ocr.recognize({ image: await localContrastPng(img, corner, look.scale, look.gain), psm: PSM.SPARSE_TEXT })).text.trim(),
     })))
@@ -502,7 +529,11 @@ interface SideRead { bottom: BottomRead, name: NameRead }
 
 async function readSide(img: RgbImage, ocr: OcrPool, known: KnownValues, only?: 'first', withBand = true, looks?: number): Promise<SideRead> {
   // Both at once (two workers); Promise.all so a failure of one never goes unhandled.
-  const [bottom, name] = await Promise.all([readBottom(img, ocr, known, only, looks), readNameRow(img, ocr, known, withBand)])
+  const reading = readNameRow(img, ocr, known, withBand)
+  const [bottom, name] = await Promise.all([
+    readBottom(img, ocr, known, only, looks, async () => nameCorners(known, nameQueries((await reading).text))),
+    reading,
+  ])
   return { bottom, name }
 }
 

@@ -3,15 +3,15 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readCatalogFile } from '../../../server/catalog/source'
 import { buildCatalogIndex, type CatalogIndex, catalogEntriesFromFile, createOcrPool, type OcrPool } from '../../../server/recognition'
-import { alignedRows, boxMean, codesToSettle, darkGround, knownNameSimilarity, likelyTurned, localContrastPng, looseHp, matchCode, nameQueries, readBottom, readCardText, readPhotoNumbers, stackRowParts, textRunsDown, unglued } from '../../../server/recognition/read-card'
+import { alignedRows, boxMean, codesToSettle, darkGround, knownNameSimilarity, likelyTurned, localContrastPng, looseHp, matchCode, nameCorners, nameQueries, readBottom, readCardText, readPhotoNumbers, stackRowParts, textRunsDown, unglued } from '../../../server/recognition/read-card'
 import { parseCardNumbers } from '../../../server/recognition/parse'
 import { CARD_H, CARD_W, type RgbImage, rotate180, rotate90 } from '../../../server/recognition/warp'
 
 /** A plain straightened card: a big name row on top, small print and the number at the bottom. */
-async function drawnCard(opts: { number?: boolean, numberFill?: string } = {}): Promise<RgbImage> {
+async function drawnCard(opts: { number?: boolean, numberFill?: string, name?: string } = {}): Promise<RgbImage> {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${CARD_W}" height="${CARD_H}">
     <rect width="100%" height="100%" fill="#f3e7d0"/>
-    <text x="40" y="68" font-family="DejaVu Sans" font-weight="bold" font-size="46" fill="#111">Charmander</text>
+    <text x="40" y="68" font-family="DejaVu Sans" font-weight="bold" font-size="46" fill="#111">${opts.name ?? 'Charmander'}</text>
     <text x="500" y="68" font-family="DejaVu Sans" font-weight="bold" font-size="46" fill="#111">HP 70</text>
     <rect x="50" y="130" width="620" height="420" fill="#7aa35c"/>
     <text x="40" y="930" font-family="DejaVu Sans" font-size="16" fill="#222">Illus. GIDORA</text>
@@ -100,7 +100,7 @@ describe('nameQueries', () => {
     const queries = nameQueries('BASIC Charmander HP 70')
     expect(queries).toContain('Charmander')
     expect(queries).not.toContain('BASIC Charmander')
-    expect(queries.indexOf('Charmander HP 70')).toBe(-1)
+    expect(queries).not.toContain('Charmander HP 70')
   })
 
   it('also tries the words OCR glued together, apart', () => {
@@ -108,6 +108,17 @@ describe('nameQueries', () => {
     expect(nameQueries('(vmax}ScizorViriy © 3000)')).toEqual(expect.arrayContaining(['vmaxScizorViriy', 'Scizor', 'vmax Scizor Viriy']))
     // A lone name is left as it is.
     expect(nameQueries('Farfetch’d')).toEqual(['Farfetch’d'])
+  })
+})
+
+describe('nameCorners', () => {
+  it('names the one corner where every printing of a sure name prints its number', () => {
+    // Only printed since 2017 (English and French names): bottom left.
+    expect(nameCorners(index, nameQueries('+ Sprigatito »609'))).toEqual(['left'])
+    expect(nameCorners(index, nameQueries('Poussacha'))).toEqual(['left'])
+    // Printed in every era: both corners stay in play; so do names not surely read.
+    expect(nameCorners(index, nameQueries('Espeon'))).toBeNull()
+    expect(nameCorners(index, nameQueries('Sprgtx'))).toBeNull()
   })
 })
 
@@ -188,6 +199,16 @@ describe('reading cost', () => {
     // One side only: two bottom rounds, two looks at the two number corners and the name row, 9
     // calls (the turned side would add 3 or more).
     expect(pool.calls).toBeLessThanOrEqual(9)
+  }, 60_000)
+
+  it('a name only ever printed with its number bottom left: the corner looks skip the bottom right', async () => {
+    const charmander = counting(ocr)
+    await readCardText(await drawnCard({ number: false }), charmander, index)
+    const sprigatito = counting(ocr)
+    const read = await readCardText(await drawnCard({ number: false, name: 'Sprigatito' }), sprigatito, index)
+    expect(read.read.name).toBe('Sprigatito')
+    // Two looks at one corner, not at two.
+    expect(sprigatito.calls).toBe(charmander.calls - 2)
   }, 60_000)
 
   it('a binder page card (onPage) is read one side up and says whether that side proved right', async () => {
