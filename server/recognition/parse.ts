@@ -58,6 +58,8 @@ const SLASH_NUMBER = new RegExp(
 /** A year as the copyright line prints it (1995–2039): never a glued number. */
 const COPYRIGHT_YEAR = /^(?:199[5-9]|20[0-3]\d)$/
 const SLASH_AS_DIGIT = /(?<![0-9])([0-9]{3}) ?[714]([0-9]{3})/g
+/** The slash lost, or read as a mark (`066 167`, `045.167`, `079,167`). */
+const SLASH_AS_MARK = /(?<![0-9/.,])([0-9]{2,3})[ .,]([0-9]{2,3})(?![0-9/.,])/g
 const GLUED_NUMBER = /(?<![0-9/])([0-9OoQ]?[0-9]{4,6})(?![0-9/])/g
 
 /** Promo and gallery numbers printed without a total: `SWSH050`, `SV049`, `BW92`, `XY123`, `SM60`. */
@@ -130,8 +132,8 @@ export function parseCardNumbers(text: string, knownTotals?: ReadonlySet<number>
       }
     }
     // The slash read as a 7, a 1 or a 4 (`0667167108` for `066/167 ●`, `208 4197` for `208/197`):
-    // three digits, the slash, the total.
-    for (const m of normalized.matchAll(SLASH_AS_DIGIT)) {
+    // three digits, the slash, the total; or lost, or read as a mark.
+    for (const m of [...normalized.matchAll(SLASH_AS_DIGIT), ...normalized.matchAll(SLASH_AS_MARK)]) {
       const total = Number.parseInt(m[2]!, 10)
       const value = Number.parseInt(m[1]!, 10)
       if (!knownTotals.has(total) || !(value > 0) || value > total * 1.6) continue

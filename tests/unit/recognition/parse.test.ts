@@ -50,6 +50,9 @@ describe('parseCardNumber', () => {
     expect(shown('So 0667167108', new Set([167]))).toContain('066/167~')
     expect(shown('0121193', totals)).toContain('012/193~')
     expect(shown('208 4197', new Set([197]))).toContain('208/197~')
+    // Or lost, or read as a mark.
+    for (const read of ['066 167', 'Dis 066.167 +', '(WITLI 066,167 +.']) expect(shown(read, new Set([167]))).toEqual(['066/167~'])
+    expect(shown('066 167', new Set([198]))).toEqual([])
     // Clean readings come first and are not marked.
     expect(shown('PAL EN 012/193 104189', totals)[0]).toBe('012/193')
     // Without the catalogue's totals, no guessing.
