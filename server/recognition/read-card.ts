@@ -133,8 +133,13 @@ export function looseHp(text: string, namesCard: (line: string) => boolean = () 
  * How a text line is prepared for tesseract. `plain`: grey, upscaled to ~36 px text, normalised.
  * `stretched`: the same with a steep contrast stretch, which rescues light or blurred print
  * (grey digits on a silver border, a soft phone photo) that `plain` reads as letters.
+ * `lift`: `plain` brightened by that factor, so a coloured ground turns white and only dark
+ * print stays (digits in a white halo on a purple or red band, which `plain` reads as blobs).
  */
-export type LineVariant = 'plain' | 'stretched'
+export type LineVariant = 'plain' | 'stretched' | { lift: number }
+
+/** Lifts tried one after the other on a line no other way read: how far the ground must be lifted varies. */
+const LIFTS = [3, 2.2, 1.6]
 
 /**
  * Whether a region is mostly dark: its median brightness is low (the text is the minority of
@@ -177,6 +182,11 @@ async function linePng(img: RgbImage, line: TextLine, variant: LineVariant = 'pl
   if (darkGround(img, left, top, width, height)) pipeline = pipeline.negate()
   pipeline = pipeline.normalise()
   if (variant === 'stretched') pipeline = pipeline.linear(1.5, -60)
+  if (typeof variant === 'object') {
+    // In one pipeline sharp applies `linear` before `normalise`: the lift needs a second pass.
+    const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true })
+    pipeline = sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).linear(variant.lift, 0)
+  }
   return pipeline.png({ compressionLevel: 1 }).toBuffer()
 }
 
@@ -789,9 +799,9 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
     texts.push(...read)
   }
   // Two numbers or more among aligned rows: a fanned stack. Its rows the plain read missed are
-  // read again with local contrast, scaled for their digits (half the row: code box, `H`). No
-  // number at all (faint grey digits on a close-up): the first number-shaped lines read, likewise,
-  // within the pass's bounds (lines and time).
+  // read again with local contrast, scaled for their digits (half the row: code box, `H`), then
+  // lifted (`LIFTS`). No number at all (faint grey digits on a close-up): the first number-shaped
+  // lines read, likewise, within the pass's bounds (lines and time).
   const unread = (i: number) => parseCardNumbers(texts[i]!, known.totals).length === 0
   const readSoFar = lines.slice(0, texts.length).map((l, i) => i)
   const missed = foundCount >= 2
@@ -811,6 +821,18 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
             texts[i] = again
             lines[i] = part
             local.add(part)
+            return
+          }
+        }
+        // Digits in a white halo on a coloured band: the ground lifted to white, more and more,
+        // until a clean number; else the first repaired one (`0787167204`: 078/167). Not on a
+        // line the plain read found words in (`Slowing Perfume`): prose that lines up.
+        for (const lift of /\p{Ll}{4,}/u.test(texts[i]!) ? [] : LIFTS) {
+          const again = (await ocr.recognize({ image: await linePng(small, lines[i]!, { lift }), psm: PSM.SINGLE_LINE })).text.trim()
+          const numbers = parseCardNumbers(again, known.totals)
+          if (numbers.length > 0 && unread(i)) texts[i] = again
+          if (trustworthy(numbers, known)) {
+            texts[i] = again
             return
           }
         }

@@ -188,6 +188,27 @@ describe('fanned stacks', () => {
   })
 })
 
+describe('stack rows in a white halo', () => {
+  it('a row no plain or local-contrast read gets is read with its coloured ground lifted to white', async () => {
+    const bands = ['#c9a13a', '#d2674a', '#5a9bd0', '#8a5a9a']
+    const rows = ['126', '101', '045', '078'].map((n, i) => `<rect x="0" y="${35 + i * 110}" width="1400" height="70" fill="${bands[i]}"/>
+      <text x="60" y="${80 + i * 110}" font-family="DejaVu Sans" font-weight="bold" font-style="italic" font-size="30" fill="#222" stroke="#f4f4f4" stroke-width="6" paint-order="stroke">${n}/167</text>`).join('')
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1400" height="520"><rect width="100%" height="100%" fill="#888"/>${rows}</svg>`
+    const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true })
+    // A pool that reads three rows, and the fourth only once its ground is white all around.
+    const pool = counting()
+    const plain = ['HIT 126/167', 'WILE 101/167', 'Dis 045/167']
+    pool.recognize = async ({ image }) => {
+      pool.calls++
+      const { channels } = await sharp(image).stats()
+      if (channels[0]!.mean > 215) return { text: 'fe] 0787167204', confidence: 60, words: [] }
+      return { text: plain.shift() ?? 'a is aor', confidence: 60, words: [] }
+    }
+    const { found } = await readPhotoNumbers({ rgb: data, width: info.width, height: info.height }, pool, index, { maxLines: 16, minLines: 8, budgetMs: 60_000, stacks: true })
+    expect(found.map(f => `${f.number.number}/${f.number.printedTotal}`).sort()).toEqual(['045/167', '078/167', '101/167', '126/167'])
+  })
+})
+
 describe('reading cost', () => {
   it('a name the catalogue knows settles the orientation: the turned side is not read', async () => {
     const card = await drawnCard({ number: false })
