@@ -64,6 +64,8 @@ const GLUED_NUMBER = /(?<![0-9/])([0-9OoQ]?[0-9]{4,6})(?![0-9/])/g
 
 /** Promo and gallery numbers printed without a total: `SWSH050`, `SV049`, `BW92`, `XY123`, `SM60`. */
 const PROMO_NUMBER = /(?<![A-Za-z0-9])(SWSH|HGSS|SVP|SV|SM|XY|BW|DP|MEP)\s?([0-9OoIl]{2,3})(?![0-9/])/g
+/** A number printed after the set code with no total: the basic energies of `SVE EN 007`. */
+const CODE_NUMBER = /(?<![A-Za-z])[A-Z]{3}\s?(?:EN|FR|DE|IT|ES|PT)\s{0,2}([0-9OoIl]{3})(?!\s?[0-9/\\.,])/g
 
 function toCardNumber(prefix: string, rawNumber: string, total: number | null, totalPrefix: string, index: number): CardNumber | null {
   const digits = repairDigits(rawNumber)
@@ -144,6 +146,10 @@ export function parseCardNumbers(text: string, knownTotals?: ReadonlySet<number>
   for (const m of normalized.matchAll(PROMO_NUMBER)) {
     const parsed = toCardNumber(m[1]!, m[2]!, null, '', m.index!)
     if (parsed && parsed.value > 0 && !found.some(f => Math.abs(f.index - parsed.index) < 3)) found.push(parsed)
+  }
+  for (const m of normalized.matchAll(CODE_NUMBER)) {
+    const parsed = toCardNumber('', m[1]!, null, '', m.index! + m[0].length - m[1]!.length)
+    if (parsed && parsed.value > 0) found.push(parsed)
   }
   return [...found, ...loose]
 }

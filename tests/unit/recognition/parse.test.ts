@@ -14,6 +14,10 @@ describe('parseCardNumber', () => {
     expect(parseCardNumber('SWSH050')).toMatchObject({ number: 'SWSH050', prefix: 'SWSH', value: 50 })
     expect(parseCardNumber('XY123')).toMatchObject({ number: 'XY123', value: 123 })
     expect(parseCardNumber('BW92')).toMatchObject({ number: 'BW92', value: 92 })
+    // Scarlet & Violet basic energies: the set code and a number, no total.
+    expect(parseCardNumber('SVE EN 007')).toMatchObject({ number: '007', value: 7, printedTotal: null, prefix: '' })
+    expect(parseCardNumber('PAL EN 012/193')).toMatchObject({ number: '012', printedTotal: 193 })
+    expect(shown('PAL EN 012 193', new Set([193]))).toEqual(['012/193~'])
   })
 
   it('repairs OCR confusions in digit positions only', () => {

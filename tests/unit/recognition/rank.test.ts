@@ -117,6 +117,9 @@ describe('rankCandidates', () => {
     expect(rankCandidates(index, reading({ number: 'BW92', names: ['Espeon'] }))[0]!.cardId).toBe('bwp-BW92')
     const gg = rankCandidates(index, reading({ number: 'GG10/GG70', names: ['Mew'] }))
     expect(gg[0]!.cardId).toBe('swsh12.5gg-GG10')
+    // A basic energy of Scarlet & Violet: the set code and a number without total, even unnamed.
+    expect(rankCandidates(index, reading({ number: 'SVE EN 007', setCode: 'SVE' }))[0]!.cardId).toBe('sve-007')
+    expect(rankCandidates(index, reading({ number: 'SVE EN 007', setCode: 'SVE', names: ['Darkness Energy'] }))[0]!.cardId).toBe('sve-007')
   })
 
   it('a longer run that names a card shadows the runs inside it', () => {
