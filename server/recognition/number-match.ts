@@ -14,8 +14,8 @@ import type { RgbImage } from './warp'
 
 /** The number corners, as fractions of the card (a little wider than the print, for tilt). */
 const CORNERS: Record<NumberCorner, { x0: number, y0: number, x1: number, y1: number }> = {
-  left: { x0: 0.02, y0: 0.88, x1: 0.42, y1: 0.99 },
-  right: { x0: 0.58, y0: 0.88, x1: 0.98, y1: 0.99 },
+  left: { x0: 0.02, y0: 0.88, x1: 0.42, y1: 1 },
+  right: { x0: 0.58, y0: 0.88, x1: 0.98, y1: 1 },
 }
 
 /** Digit heights tried, in pixels of the canonical 720 × 1006 warp (the print is ≈ 1–1.6 mm tall). */

@@ -303,7 +303,7 @@ export function bottomLines(img: RgbImage): TextLine[] {
   const out: TextLine[] = []
   // Each half on its own: the border and the dark bands of one half would set the threshold too
   // high for faint print in the other.
-  const halves = [{ x0: 0.03, y0: 0.86, x1: 0.5, y1: 0.99 }, { x0: 0.5, y0: 0.86, x1: 0.97, y1: 0.99 }]
+  const halves = [{ x0: 0.03, y0: 0.86, x1: 0.5, y1: 1 }, { x0: 0.5, y0: 0.86, x1: 0.97, y1: 1 }]
   for (const l of halves.flatMap(h => findTextLines(img, h, { minHeight: 9, maxHeight: BOTTOM_LINE_MAX * 2 }))) {
     if (l.height <= BOTTOM_LINE_MAX) out.push(l)
     else out.push({ ...l, y: l.y + Math.round(l.height * 0.45), height: Math.round(l.height * 0.55) })

@@ -8,14 +8,14 @@ import { parseCardNumbers } from '../../../server/recognition/parse'
 import { CARD_H, CARD_W, type RgbImage, rotate180, rotate90 } from '../../../server/recognition/warp'
 
 /** A plain straightened card: a big name row on top, small print and the number at the bottom. */
-async function drawnCard(opts: { number?: boolean, numberFill?: string, name?: string } = {}): Promise<RgbImage> {
+async function drawnCard(opts: { number?: boolean, numberFill?: string, name?: string, numberAt?: { x: number, y: number } } = {}): Promise<RgbImage> {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${CARD_W}" height="${CARD_H}">
     <rect width="100%" height="100%" fill="#f3e7d0"/>
     <text x="40" y="68" font-family="DejaVu Sans" font-weight="bold" font-size="46" fill="#111">${opts.name ?? 'Charmander'}</text>
     <text x="500" y="68" font-family="DejaVu Sans" font-weight="bold" font-size="46" fill="#111">HP 70</text>
     <rect x="50" y="130" width="620" height="420" fill="#7aa35c"/>
     <text x="40" y="930" font-family="DejaVu Sans" font-size="16" fill="#222">Illus. GIDORA</text>
-    ${opts.number === false ? '' : `<text x="40" y="975" font-family="DejaVu Sans" font-weight="bold" font-size="22" fill="${opts.numberFill ?? '#111'}">PAF EN 007/091</text>`}
+    ${opts.number === false ? '' : `<text x="${opts.numberAt?.x ?? 40}" y="${opts.numberAt?.y ?? 975}" font-family="DejaVu Sans" font-weight="bold" font-size="22" fill="${opts.numberFill ?? '#111'}">PAF EN 007/091</text>`}
     <text x="300" y="975" font-family="DejaVu Sans" font-size="13" fill="#222">©2024 Pokémon / Nintendo / Creatures</text>
   </svg>`
   const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true })
@@ -163,6 +163,13 @@ describe('faint print', () => {
     expect(stats.channels[0]!.min).toBeLessThan(120)
     expect(stats.channels[0]!.max).toBeGreaterThan(230)
   })
+
+  it('a number on the very bottom edge of the warp (a quad a little inside the card) is read from its line', async () => {
+    const card = await drawnCard({ numberAt: { x: 440, y: 1004 } })
+    // No corner look: the line finder alone.
+    const bottom = await readBottom(card, ocr, index, undefined, 0)
+    expect(bottom.numbers[0], bottom.text).toMatchObject({ value: 7, printedTotal: 91 })
+  }, 60_000)
 
   it('a number too faint for the line finder is read from its corner', async () => {
     const card = await drawnCard({ numberFill: '#d9cdb6' })
