@@ -34,6 +34,7 @@ const W = {
   numberTotalMismatch: 0.15,
   numberNearTotal: 0.3,
   nearNumberAndTotal: 0.25,
+  nearNumberNearTotal: 0.15,
   totalOnly: 0.08,
   name: 0.35,
   setCode: 0.1,
@@ -116,6 +117,11 @@ function numberEvidence(entry: CatalogEntry, numbers: CardNumber[]): NumberEvide
     }
     else if (totalMatches && nearNumber(n, entryDigits)) {
       e = { weight: W.nearNumberAndTotal, reason: `number ${shown} ≈ ${entry.localId}` }
+    }
+    // A digit off in both (`133/109` for `193/189`): only a printing the name found gets here.
+    else if (n.printedTotal !== null && n.printedTotal >= 10 && entry.printedTotal !== null
+      && oneDigitOff(String(n.printedTotal), String(entry.printedTotal)) && nearNumber(n, entryDigits)) {
+      e = { weight: W.nearNumberNearTotal, reason: `number ${shown} ≈ ${entry.localId}/${entry.printedTotal}` }
     }
     else if (totalMatches) {
       e = { weight: W.totalOnly, reason: `printed total ${n.printedTotal}` }

@@ -162,6 +162,16 @@ describe('rankCandidates', () => {
     expect(top[0]!.cardId).toBe('sv08.5-108')
   })
 
+  it('a digit off in both number and total (133/109 for 193/189) is caught by the name, never sure', () => {
+    // Both of the Scizor printings a digit off in each, ahead of the other Scizors.
+    const top = rankCandidates(index, reading({ number: '133/109', names: ['Scizor'] }), 5)
+    expect(top.slice(0, 2).map(c => c.cardId).sort()).toEqual(['swsh3-183', 'swsh3-193'])
+    // The HP of the VMAX tells them apart.
+    const withHp = rankCandidates(index, reading({ number: '133/109', names: ['Scizor'], hp: 320 }), 5)
+    expect(withHp[0]).toMatchObject({ cardId: 'swsh3-193', reasons: expect.arrayContaining(['number 133/109 ≈ 193/189']) })
+    expect(isConfident(withHp, THRESHOLD)).toBe(false)
+  })
+
   it('a number repaired two ways is never sure, even when one way matches name and number', () => {
     // `92/1100`: the rarity mark glued to the total, 92/110 or 92/100. Root Fossil is ex2-92 (92/100)
     // and ex13-93 (93/110): one of them is surely misread.
