@@ -325,8 +325,8 @@ export async function readBottom(img: RgbImage, ocr: OcrPool, known: KnownValues
   const W = img.width
   const lines = bottomLines(img)
     // Flavour text and the copyright line sit in the middle; the number hugs an edge.
-    .filter(l => (l.x < W * 0.3 || l.x + l.width > W * 0.7) && l.width < W * 0.75)
-  const sideOf = (l: TextLine): 'left' | 'right' => (l.x < W * 0.3 ? 'left' : 'right')
+    .filter(l => (l.x < W * NUMBER_EDGE || l.x + l.width > W * (1 - NUMBER_EDGE)) && l.width < W * 0.75)
+  const sideOf = (l: TextLine): 'left' | 'right' => (l.x < W * NUMBER_EDGE ? 'left' : 'right')
   const lowest = (side: 'left' | 'right') => lines.filter(l => sideOf(l) === side).sort((a, b) => b.y - a.y)
   const left = lowest('left'), right = lowest('right')
   const first = [left[0], right[0]].filter((l): l is TextLine => !!l)
@@ -391,6 +391,13 @@ export async function readBottom(img: RgbImage, ocr: OcrPool, known: KnownValues
   const ranked = [...numbers.filter(n => trustworthy([n], known)), ...numbers.filter(n => !trustworthy([n], known))]
   return { numbers: ranked, setCode: code?.code ?? null, lang: code?.lang ?? null, side, text: texts.join('\n') }
 }
+
+/**
+ * A number row starts within this share of the card's width from its left edge, or ends within
+ * it from the right edge (`H PAL EN 012/193` at about 0.04, `58/102` to about 0.95). The copyright
+ * line below it is centred: a piece of it cut at the middle starts near 0.3.
+ */
+const NUMBER_EDGE = 0.2
 
 /** How the number corners are looked at: upscale and local-contrast gain, one look after the other. */
 const CORNER_LOOKS = [{ scale: 2.5, gain: 12 }, { scale: 3, gain: 8 }]

@@ -8,7 +8,7 @@ import { parseCardNumbers } from '../../../server/recognition/parse'
 import { CARD_H, CARD_W, type RgbImage, rotate180, rotate90 } from '../../../server/recognition/warp'
 
 /** A plain straightened card: a big name row on top, small print and the number at the bottom. */
-async function drawnCard(opts: { number?: boolean, numberFill?: string, name?: string, numberAt?: { x: number, y: number } } = {}): Promise<RgbImage> {
+async function drawnCard(opts: { number?: boolean, numberFill?: string, name?: string, numberAt?: { x: number, y: number }, copyrightAt?: { x: number, y: number } } = {}): Promise<RgbImage> {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${CARD_W}" height="${CARD_H}">
     <rect width="100%" height="100%" fill="#f3e7d0"/>
     <text x="40" y="68" font-family="DejaVu Sans" font-weight="bold" font-size="46" fill="#111">${opts.name ?? 'Charmander'}</text>
@@ -16,7 +16,7 @@ async function drawnCard(opts: { number?: boolean, numberFill?: string, name?: s
     <rect x="50" y="130" width="620" height="420" fill="#7aa35c"/>
     <text x="40" y="930" font-family="DejaVu Sans" font-size="16" fill="#222">Illus. GIDORA</text>
     ${opts.number === false ? '' : `<text x="${opts.numberAt?.x ?? 40}" y="${opts.numberAt?.y ?? 975}" font-family="DejaVu Sans" font-weight="bold" font-size="22" fill="${opts.numberFill ?? '#111'}">PAF EN 007/091</text>`}
-    <text x="300" y="975" font-family="DejaVu Sans" font-size="13" fill="#222">©2024 Pokémon / Nintendo / Creatures</text>
+    <text x="${opts.copyrightAt?.x ?? 300}" y="${opts.copyrightAt?.y ?? 975}" font-family="DejaVu Sans" font-size="13" fill="#222">©2024 Pokémon / Nintendo / Creatures</text>
   </svg>`
   const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true })
   return { rgb: data, width: info.width, height: info.height }
@@ -169,6 +169,16 @@ describe('faint print', () => {
     // No corner look: the line finder alone.
     const bottom = await readBottom(card, ocr, index, undefined, 0)
     expect(bottom.numbers[0], bottom.text).toMatchObject({ value: 7, printedTotal: 91 })
+  }, 60_000)
+
+  it('the centred copyright line below the number row is not taken for it', async () => {
+    // Cut at the middle, the copyright line's left piece starts at a quarter of the width.
+    const card = await drawnCard({ numberAt: { x: 40, y: 960 }, copyrightAt: { x: 175, y: 996 } })
+    const pool = counting(ocr)
+    const bottom = await readBottom(card, pool, index)
+    expect(bottom.numbers[0], bottom.text).toMatchObject({ value: 7, printedTotal: 91 })
+    // The number row is the lowest line at either edge: it is the one line read.
+    expect(pool.calls).toBe(1)
   }, 60_000)
 
   it('a number too faint for the line finder is read from its corner', async () => {
