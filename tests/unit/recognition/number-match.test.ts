@@ -68,6 +68,12 @@ describe('seeNumber', () => {
     expect(seeNumber(card, index, reading)).toEqual(['061/195'])
   })
 
+  it('sees nothing where no number matches well (a corner with no legible number)', async () => {
+    const card = await softNumberCard('', 'left')
+    const reading = { names: ['Hypno'], numbers: [], setCode: null, hp: 110, lang: null }
+    expect(seeNumber(card, index, reading)).toBeNull()
+  })
+
   it('compares only the printings of the illustrator read, when one was', async () => {
     // 061/195 printed, but `Illus. Miki Tanaka` read: Hypno of Evolving Skies alone is hers.
     const card = await softNumberCard('061/195', 'left')
