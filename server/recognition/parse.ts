@@ -154,6 +154,17 @@ export function parseCardNumbers(text: string, knownTotals?: ReadonlySet<number>
   return [...found, ...loose]
 }
 
+/**
+ * Three-digit runs of a text where no number parsed, the digits OCR split joined again
+ * (`ory 0 12 Zp`: `012`, the slash and total of `012/193` lost in a halo). Modern cards print
+ * their number with three digits; shorter runs (`-30`, `×2`) are resistance and weakness.
+ */
+export function numberFragments(text: string): string[] {
+  const out = new Set<string>()
+  for (const m of text.matchAll(/(?<![\d/] ?)\d(?: ?\d){2}(?! ?[\d/])/g)) out.add(m[0].replace(/ /g, ''))
+  return [...out]
+}
+
 /** The first (most specific) collector number in the text, or null. */
 export function parseCardNumber(text: string, knownTotals?: ReadonlySet<number>): CardNumber | null {
   const all = parseCardNumbers(text, knownTotals)

@@ -18,6 +18,8 @@ export interface CardReading {
   copyrightYear?: number | null
   /** The printed numbers the number corner looks most like, best first, among the likeliest printings' (`seeNumber`). */
   seenNumbers?: string[] | null
+  /** Three-digit runs of the bottom row when no number parsed there (`numberFragments`). */
+  numberFragments?: string[]
 }
 
 /**
@@ -45,6 +47,7 @@ const W = {
   illustrator: 0.06,
   numberSeen: 0.12,
   copyrightYear: 0.04,
+  numberFragment: 0.05,
 }
 
 /** An illustrator read this close to the catalogue's (OCR slips, a cut-off end) is theirs. */
@@ -269,6 +272,12 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
       // Tied numbers all count, in the order the match gave them.
       score += W.numberSeen - SEEN_TIE_STEP * seenAt
       reasons.push(`number ${reading.seenNumbers![seenAt]} seen`)
+    }
+    // Digits of the bottom row that spell this printing's number, what little is left of it.
+    const digits = printed.text.split('/')[0]!
+    if (num.weight === 0 && reading.numberFragments?.includes(digits)) {
+      score += W.numberFragment
+      reasons.push(`number ${digits} in the bottom row`)
     }
     // Layout era: a tie-breaker between printings that share number and total. A number read
     // bottom right is likelier a legacy card's (printed nowhere else) than a Black & White or XY one's.

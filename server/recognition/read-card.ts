@@ -2,7 +2,7 @@ import sharp from 'sharp'
 import { type CatalogEntry, foldName, type NameIndex, type NumberCorner, printedNumber, printedSetCode, searchNames } from './catalog-index'
 import { findTextLines, type TextLine } from './lines'
 import { type OcrPool, PSM } from './ocr-pool'
-import { type CardNumber, numberKey, parseCardNumbers, parseCopyrightYear, parseHp, parseIllustrator, parseSetCode, unlabelledIllustrator } from './parse'
+import { type CardNumber, numberFragments, numberKey, parseCardNumbers, parseCopyrightYear, parseHp, parseIllustrator, parseSetCode, unlabelledIllustrator } from './parse'
 import type { CardReading } from './rank'
 import type { ReadText } from './types'
 import type { Quad } from './detect'
@@ -615,7 +615,7 @@ export async function readCardText(card: RgbImage, ocr: OcrPool, known: KnownVal
     image,
     turned,
     settled,
-    reading: { names, numbers: bottom.numbers, setCode: bottom.setCode, hp, lang, numberSide: bottom.side, illustrator: parseIllustrator(bottom.text) ?? unlabelledIllustrator(bottom.text), copyrightYear: parseCopyrightYear(bottom.text) },
+    reading: { names, numbers: bottom.numbers, setCode: bottom.setCode, hp, lang, numberSide: bottom.side, illustrator: parseIllustrator(bottom.text) ?? unlabelledIllustrator(bottom.text), copyrightYear: parseCopyrightYear(bottom.text), numberFragments: bottom.numbers.length === 0 ? numberFragments(bottom.text) : [] },
     read: {
       name: names[0] ?? null,
       hp,

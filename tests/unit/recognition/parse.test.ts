@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { numberKey, parseCardNumber, parseCardNumbers, parseCopyrightYear, parseHp, parseIllustrator, parseSetCode, unlabelledIllustrator } from '../../../server/recognition/parse'
+import { numberFragments, numberKey, parseCardNumber, parseCardNumbers, parseCopyrightYear, parseHp, parseIllustrator, parseSetCode, unlabelledIllustrator } from '../../../server/recognition/parse'
 
 const shown = (text: string, totals?: Set<number>) =>
   parseCardNumbers(text, totals).map(n => `${n.number}/${n.totalPrefix}${n.printedTotal ?? ''}${n.loose ? '~' : ''}`)
@@ -61,6 +61,14 @@ describe('parseCardNumber', () => {
     expect(shown('PAL EN 012/193 104189', totals)[0]).toBe('012/193')
     // Without the catalogue's totals, no guessing.
     expect(shown('C® 104189 ++')).toEqual([])
+  })
+})
+
+describe('numberFragments', () => {
+  it('joins the three digits of a number whose slash and total were lost', () => {
+    expect(numberFragments('ory 0 12 Zp\norm 0 12 TD')).toEqual(['012'])
+    // Weakness, resistance, a longer run or a number with its total are no fragments.
+    for (const text of ['resistance -30 x2', 'PAL 0121', '012 193', '58/102', 'a 1 2 3 4 b']) expect(numberFragments(text)).toEqual([])
   })
 })
 

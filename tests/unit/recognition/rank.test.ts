@@ -24,6 +24,7 @@ function reading(partial: Partial<CardReading> & { number?: string }): CardReadi
     seenNumbers: partial.seenNumbers ?? null,
     copyrightYear: partial.copyrightYear ?? null,
     numberSide: partial.numberSide ?? null,
+    numberFragments: partial.numberFragments ?? [],
   }
 }
 
@@ -194,6 +195,14 @@ describe('rankCandidates', () => {
     const read = rankCandidates(index, reading({ names: ['Charizard'], number: '4/102', hp: 120, seenNumbers: ['11/108'] }), 5)
     expect(read[0]!.cardId).toBe('base1-4')
     expect(read.find(c => c.reasons.some(r => r.endsWith('seen')))?.score ?? 0).toBeLessThan(read[0]!.score)
+  })
+
+  it('the digits of a number left in the bottom row tell printings of the name apart, never sure', () => {
+    const named = rankCandidates(index, reading({ names: ['Sprigatito'], hp: 60 }), 5)
+    expect(named[0]!.cardId).not.toBe('sv02-012')
+    const fragment = rankCandidates(index, reading({ names: ['Sprigatito'], hp: 60, numberFragments: ['012'] }), 5)
+    expect(fragment[0]).toMatchObject({ cardId: 'sv02-012', reasons: expect.arrayContaining(['number 012 in the bottom row']) })
+    expect(isConfident(fragment, THRESHOLD)).toBe(false)
   })
 
   it('a one-digit total one off another tells nothing: a name read outweighs it', () => {
