@@ -85,12 +85,14 @@ function oneDigitOff(a: string, b: string): boolean {
 
 /**
  * One digit off the printing's number (`47/114` for `67/114`), also at the printed width (`05/113`
- * for `65/113`: the 6 read as a letter), or its first digit lost (`08/131` for `108/131`).
+ * for `65/113`: the 6 read as a letter), or its first digits lost (`08/131` for `108/131`, `4/147`
+ * for `114/147`).
  */
 function nearNumber(n: CardNumber, entryDigits: string): boolean {
+  const lost = entryDigits.length - n.number.length
   return oneDigitOff(String(n.value), entryDigits)
     || oneDigitOff(n.number, entryDigits.padStart(n.number.length, '0'))
-    || (/^\d+$/.test(n.number) && entryDigits.length === n.number.length + 1 && entryDigits.endsWith(n.number))
+    || (/^\d+$/.test(n.number) && lost >= 1 && lost <= 2 && entryDigits.endsWith(n.number))
 }
 
 interface NumberEvidence { weight: number, reason: string | null, repaired?: boolean }

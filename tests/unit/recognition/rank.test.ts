@@ -161,6 +161,9 @@ describe('rankCandidates', () => {
   it('a lost first digit (08/131 for 108/131) is caught by the name', () => {
     const top = rankCandidates(index, reading({ number: '08/131', names: ['Lieu de la Fête'] }), 5)
     expect(top[0]!.cardId).toBe('sv08.5-108')
+    // Two lost (`O1:4/147` for 114/147): the name outweighs the card numbered 4 of the set.
+    const two = rankCandidates(index, reading({ number: '4/147', names: ['Escape Rope'] }), 5)
+    expect(two[0]).toMatchObject({ cardId: 'sm3-114', reasons: expect.arrayContaining(['number 4/147 ≈ 114']) })
   })
 
   it('a digit off in both number and total (133/109 for 193/189) is caught by the name, never sure', () => {
