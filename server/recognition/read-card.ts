@@ -131,8 +131,9 @@ export function looseHp(text: string, namesCard: (line: string) => boolean = () 
 
 /**
  * How a text line is prepared for tesseract. `plain`: grey, upscaled to ~36 px text, normalised.
- * `stretched`: the same with a steep contrast stretch, which rescues light or blurred print
- * (grey digits on a silver border, a soft phone photo) that `plain` reads as letters.
+ * `stretched`: the darkest and lightest greys clipped before normalising, a steeper stretch of the
+ * rest, which rescues light or blurred print (grey digits on a silver border, a soft phone photo)
+ * that `plain` reads as letters.
  * `lift`: `plain` brightened by that factor, so a coloured ground turns white and only dark
  * print stays (digits in a white halo on a purple or red band, which `plain` reads as blobs).
  */
@@ -180,10 +181,11 @@ async function linePng(img: RgbImage, line: TextLine, variant: LineVariant = 'pl
     .resize(Math.round(width * scale), Math.round(height * scale), { kernel: 'cubic' })
   // Light print on a dark ground (V/ex banners, full-art bottoms): tesseract wants dark on light.
   if (darkGround(img, left, top, width, height)) pipeline = pipeline.negate()
-  pipeline = pipeline.normalise()
+  // Sharp applies `linear` before `normalise` whatever the call order: `stretched` clips the
+  // extremes, then the rest is stretched; the lift, which must come after, needs a second pass.
   if (variant === 'stretched') pipeline = pipeline.linear(1.5, -60)
+  pipeline = pipeline.normalise()
   if (typeof variant === 'object') {
-    // In one pipeline sharp applies `linear` before `normalise`: the lift needs a second pass.
     const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true })
     pipeline = sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).linear(variant.lift, 0)
   }
