@@ -55,6 +55,8 @@ const SLASH_NUMBER = new RegExp(
   'g',
 )
 /** A run of digits where the slash was lost (`104189` for `104/189`). */
+/** Secret rares run past a set's printed total, rarely this many times over it. */
+const MAX_OVER_TOTAL = 1.6
 /** A year as the copyright line prints it (1995–2039): never a glued number. */
 const COPYRIGHT_YEAR = /^(?:199[5-9]|20[0-3]\d)$/
 const SLASH_AS_DIGIT = /(?<![0-9])([0-9]{3}) ?[714]([0-9]{3})/g
@@ -112,7 +114,12 @@ export function parseCardNumbers(text: string, knownTotals?: ReadonlySet<number>
     const totals = totalReadings(totalRaw!)
     totals.forEach((total, i) => {
       const parsed = toCardNumber(prefix, num, total, totalPrefix, m.index!)
-      if (!parsed || parsed.value <= 0 || parsed.value > 500) return
+      if (!parsed || parsed.value <= 0) return
+      // An italic 1 read as a 7 (`748/131` for `148/131`): few sets print that far past their total.
+      if (knownTotals && !prefix && /^7\d\d$/.test(parsed.number) && parsed.value > total * MAX_OVER_TOTAL && plausible(total)) {
+        loose.push({ ...parsed, number: `1${parsed.number.slice(1)}`, value: parsed.value - 600, loose: true })
+      }
+      if (parsed.value > 500) return
       const clean = i === 0 && totalRaw!.length <= 3 && rawNum!.length <= 3
       if (clean) found.push(parsed)
       else if (plausible(total)) loose.push({ ...parsed, loose: true })
@@ -129,7 +136,7 @@ export function parseCardNumbers(text: string, knownTotals?: ReadonlySet<number>
         const head = digits.slice(0, cut)
         const value = Number.parseInt(head, 10)
         if (digits.length - cut > 3 || head.length > 3 || !(value > 0) || !knownTotals.has(total)) continue
-        if (value > total * 1.6) continue
+        if (value > total * MAX_OVER_TOTAL) continue
         loose.push({ number: head, prefix: '', value, printedTotal: total, totalPrefix: '', index: m.index!, loose: true })
       }
     }
@@ -138,7 +145,7 @@ export function parseCardNumbers(text: string, knownTotals?: ReadonlySet<number>
     for (const m of [...normalized.matchAll(SLASH_AS_DIGIT), ...normalized.matchAll(SLASH_AS_MARK)]) {
       const total = Number.parseInt(m[2]!, 10)
       const value = Number.parseInt(m[1]!, 10)
-      if (!knownTotals.has(total) || !(value > 0) || value > total * 1.6) continue
+      if (!knownTotals.has(total) || !(value > 0) || value > total * MAX_OVER_TOTAL) continue
       if (found.some(f => f.value === value && f.printedTotal === total)) continue
       loose.push({ number: m[1]!, prefix: '', value, printedTotal: total, totalPrefix: '', index: m.index!, loose: true })
     }

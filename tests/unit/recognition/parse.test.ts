@@ -54,6 +54,10 @@ describe('parseCardNumber', () => {
     expect(shown('So 0667167108', new Set([167]))).toContain('066/167~')
     expect(shown('0121193', totals)).toContain('012/193~')
     expect(shown('208 4197', new Set([197]))).toContain('208/197~')
+    // An italic 1 read as a 7, where the number would run far past the total.
+    expect(shown('(©) mea yy Pree 748/131 “se', new Set([131]))).toEqual(['148/131~'])
+    expect(shown('Pree 148/131', new Set([131]))).toEqual(['148/131'])
+    expect(shown('PAF EN 232/091', new Set([91]))).toEqual(['232/91'])
     // Or lost, or read as a mark.
     for (const read of ['066 167', 'Dis 066.167 +', '(WITLI 066,167 +.']) expect(shown(read, new Set([167]))).toEqual(['066/167~'])
     expect(shown('066 167', new Set([198]))).toEqual([])
