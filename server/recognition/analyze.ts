@@ -208,7 +208,7 @@ async function readWholePhoto(photo: DecodedPhoto, options: AnalyzeOptions, limi
       return [{ quad: null, crop: null, read: { ...EMPTY_READ, raw: { photo: text } }, candidates: [], confident: false, status: 'pending', failureReason: null }]
     }
     return found.map((f) => {
-      const reading: CardReading = { names: [], numbers: f.alternatives, setCode: f.setCode, hp: null, lang: f.lang, numberSide: null, illustrator: f.illustrator, copyrightYear: f.copyrightYear }
+      const reading: CardReading = { names: [], numbers: f.alternatives, setCode: f.setCode, hp: null, lang: f.lang, numberSide: null, illustrator: f.illustrator, copyrightYear: f.copyrightYear, rarity: f.rarity }
       const { candidates, confident } = rankDraft(options, reading)
       const read: ReadText = {
         name: null,

@@ -19,6 +19,8 @@ export interface CatalogEntry {
   printedTotal: number | null
   releaseDate: string | null
   illustrator: string | null
+  /** `Common`, `Uncommon`, `Rare`, `Double rare`…: the mark printed after the number. */
+  rarity: string | null
 }
 
 function cleanNames(names: Partial<Record<string, string>> | null | undefined): Record<string, string> {
@@ -44,6 +46,7 @@ export function catalogEntriesFromFile(file: CatalogFile): CatalogEntry[] {
       printedTotal: set?.official ?? null,
       releaseDate: set?.releaseDate ?? null,
       illustrator: card.illustrator ?? null,
+      rarity: card.rarity ?? null,
     }
   })
 }
@@ -52,7 +55,7 @@ export async function catalogEntriesFromDb(db: Kysely<Database>): Promise<Catalo
   const rows = await db.selectFrom('cards')
     .innerJoin('sets', 'sets.id', 'cards.set_id')
     .select([
-      'cards.id', 'cards.set_id', 'cards.local_id', 'cards.number', 'cards.name', 'cards.hp', 'cards.category', 'cards.illustrator',
+      'cards.id', 'cards.set_id', 'cards.local_id', 'cards.number', 'cards.name', 'cards.hp', 'cards.category', 'cards.illustrator', 'cards.rarity',
       'sets.name as set_name', 'sets.code', 'sets.printed_total', 'sets.release_date',
     ])
     .execute()
@@ -71,6 +74,7 @@ export async function catalogEntriesFromDb(db: Kysely<Database>): Promise<Catalo
     printedTotal: r.printed_total,
     releaseDate: r.release_date,
     illustrator: r.illustrator,
+    rarity: r.rarity,
   }))
 }
 

@@ -172,6 +172,18 @@ export function numberFragments(text: string): string[] {
   return [...out]
 }
 
+/** The rarity mark printed after the number: a circle, a diamond or a star. */
+export type RarityMark = 'common' | 'uncommon' | 'rare'
+
+/** What OCR makes of each mark, read just after a number's total (`143/167 +`, `010/167 @`). */
+const RARITY_MARK = /[0-9]\s?\/\s?[0-9]{2,3}\s?([@®©●•+◆♦*★☆])/
+
+export function parseRarityMark(text: string): RarityMark | null {
+  const mark = text.match(RARITY_MARK)?.[1]
+  if (!mark) return null
+  return '+◆♦'.includes(mark) ? 'uncommon' : '*★☆'.includes(mark) ? 'rare' : 'common'
+}
+
 /** The first (most specific) collector number in the text, or null. */
 export function parseCardNumber(text: string, knownTotals?: ReadonlySet<number>): CardNumber | null {
   const all = parseCardNumbers(text, knownTotals)

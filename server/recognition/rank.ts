@@ -1,5 +1,5 @@
 import { type CatalogEntry, type CatalogIndex, foldName, nameSimilarity, printedNumber, printedSetCode, searchNames, suffixless } from './catalog-index'
-import { type CardNumber, numberKey } from './parse'
+import { type CardNumber, numberKey, type RarityMark } from './parse'
 import type { Candidate } from './types'
 
 /** Everything the reader got from one card, in the form the ranking needs. */
@@ -20,6 +20,8 @@ export interface CardReading {
   seenNumbers?: string[] | null
   /** Three-digit runs of the bottom row when no number parsed there (`numberFragments`). */
   numberFragments?: string[]
+  /** The rarity mark read after the number (`parseRarityMark`). */
+  rarity?: RarityMark | null
 }
 
 /**
@@ -48,6 +50,7 @@ const W = {
   numberSeen: 0.12,
   copyrightYear: 0.04,
   numberFragment: 0.05,
+  rarity: 0.06,
 }
 
 /** An illustrator read this close to the catalogue's (OCR slips, a cut-off end) is theirs. */
@@ -155,6 +158,13 @@ function bestNameSimilarity(index: CatalogIndex, entry: CatalogEntry, queries: s
     }
   }
   return best
+}
+
+/** The mark a printing of this rarity shows after its number (none on promos). */
+export function rarityMark(rarity: string | null): RarityMark | null {
+  if (rarity === 'Common') return 'common'
+  if (rarity === 'Uncommon') return 'uncommon'
+  return rarity && /rare/i.test(rarity) ? 'rare' : null
 }
 
 /** Whether the illustrator read (folded) is the printing's, OCR slips allowed. */
@@ -265,6 +275,12 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
     if (reading.copyrightYear && (released === reading.copyrightYear || released === reading.copyrightYear + 1)) {
       score += W.copyrightYear
       reasons.push(`© ${reading.copyrightYear}`)
+    }
+    // The rarity mark: it tells apart two readings of one row (`075/167 +`, `079/167 +`: the
+    // diamond is Clefable's, not Wattrel's circle).
+    if (reading.rarity && num.weight > 0 && rarityMark(entry.rarity) === reading.rarity) {
+      score += W.rarity
+      reasons.push(`rarity ${entry.rarity}`)
     }
     // A number seen, not read, stands in for a reading only: it never makes a printing sure.
     const printed = printedNumber(entry)

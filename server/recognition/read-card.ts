@@ -2,7 +2,7 @@ import sharp from 'sharp'
 import { type CatalogEntry, foldName, type NameIndex, type NumberCorner, printedNumber, printedSetCode, searchNames } from './catalog-index'
 import { findTextLines, type TextLine } from './lines'
 import { type OcrPool, PSM } from './ocr-pool'
-import { type CardNumber, numberFragments, numberKey, parseCardNumbers, parseCopyrightYear, parseHp, parseIllustrator, parseSetCode, unlabelledIllustrator } from './parse'
+import { type CardNumber, numberFragments, numberKey, parseCardNumbers, parseCopyrightYear, parseHp, parseIllustrator, parseRarityMark, parseSetCode, type RarityMark, unlabelledIllustrator } from './parse'
 import type { CardReading } from './rank'
 import type { ReadText } from './types'
 import type { Quad } from './detect'
@@ -617,7 +617,7 @@ export async function readCardText(card: RgbImage, ocr: OcrPool, known: KnownVal
     image,
     turned,
     settled,
-    reading: { names, numbers: bottom.numbers, setCode: bottom.setCode, hp, lang, numberSide: bottom.side, illustrator: parseIllustrator(bottom.text) ?? unlabelledIllustrator(bottom.text), copyrightYear: parseCopyrightYear(bottom.text), numberFragments: bottom.numbers.length === 0 ? numberFragments(bottom.text) : [] },
+    reading: { names, numbers: bottom.numbers, setCode: bottom.setCode, hp, lang, numberSide: bottom.side, illustrator: parseIllustrator(bottom.text) ?? unlabelledIllustrator(bottom.text), copyrightYear: parseCopyrightYear(bottom.text), numberFragments: bottom.numbers.length === 0 ? numberFragments(bottom.text) : [], rarity: parseRarityMark(bottom.text) },
     read: {
       name: names[0] ?? null,
       hp,
@@ -664,6 +664,8 @@ export interface PhotoNumber {
   illustrator: string | null
   /** The year of the copyright line below the number, when read. */
   copyrightYear: number | null
+  /** The rarity mark after the number, when read. */
+  rarity: RarityMark | null
 }
 
 /** Number-shaped lines read again with local contrast when a close-up gave no number at all. */
@@ -826,8 +828,12 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
       await Promise.all(missed.slice(k, k + batch).map(async (i) => {
         for (const part of stackRowParts(lines[i]!, rowHeight)) {
           const again = (await ocr.recognize({ image: await localLinePng(small, part), psm: PSM.SINGLE_LINE })).text.trim()
-          if (parseCardNumbers(again, known.totals).length > 0) {
-            texts[i] = again
+          const numbers = parseCardNumbers(again, known.totals)
+          if (numbers.length > 0) {
+            // A stack row only a second try could read: a second opinion, lifted. Where it
+            // reads another number, both go on (the second as a repair) for the ranking to weigh.
+            const other = foundCount >= 2 ? (await ocr.recognize({ image: await linePng(small, part, { lift: LIFTS[0]! }), psm: PSM.SINGLE_LINE })).text.trim() : ''
+            texts[i] = secondOpinion(again, numbers, other, known)
             lines[i] = part
             local.add(part)
             return
@@ -855,7 +861,7 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
   for (const { l: row, text: read } of ordered) {
     let l = row
     let line = read
-    let numbers = parseCardNumbers(line, known.totals)
+    let numbers = rowNumbers(line, known)
     let number = numbers.find(n => !n.loose) ?? numbers[0]
     if (!number) continue
     // A number that looks cut (`1/086`: large print in a thin face leaves glyphs outside the line
@@ -874,9 +880,31 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
       if (boxCode) code = { code: boxCode, lang: null }
     }
     // The alternatives of a damaged reading go along, so the ranking can choose among them.
-    found.push({ number, alternatives: numbers, setCode: code?.code ?? null, lang: code?.lang ?? null, line, illustrator: illustratorAbove(l, ordered), copyrightYear: yearBelow(l, ordered) })
+    found.push({ number, alternatives: numbers, setCode: code?.code ?? null, lang: code?.lang ?? null, line, illustrator: illustratorAbove(l, ordered), copyrightYear: yearBelow(l, ordered), rarity: parseRarityMark(line) })
   }
   return { found, text: ordered.map(o => o.text).filter(Boolean).join('\n') }
+}
+
+/**
+ * A row's text with a second reading's number appended when it differs (`075/167 +` and
+ * `79/167 +` of a `079/167 ◆`); the first stays first. A second number the catalogue cannot vouch
+ * for is noise.
+ */
+export function secondOpinion(first: string, numbers: CardNumber[], second: string, known: KnownValues): string {
+  const key = (n: CardNumber) => `${n.value}/${n.printedTotal}`
+  const firstKeys = new Set(numbers.map(key))
+  const others = parseCardNumbers(second, known.totals).filter(n => !firstKeys.has(key(n)) && trustworthy([n], known))
+  return others.length > 0 ? `${first}\n${second}` : first
+}
+
+/** A row's numbers: its first reading's, then a second opinion's, as repairs. */
+export function rowNumbers(text: string, known: KnownValues): CardNumber[] {
+  const [first = '', ...rest] = text.split('\n')
+  const numbers = parseCardNumbers(first, known.totals)
+  for (const n of parseCardNumbers(rest.join('\n'), known.totals)) {
+    if (!numbers.some(m => m.value === n.value && m.printedTotal === n.printedTotal)) numbers.push({ ...n, loose: true })
+  }
+  return numbers
 }
 
 /** The number row read again with more room on the side where its number looks cut, the way it was read. */

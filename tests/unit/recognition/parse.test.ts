@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { numberFragments, numberKey, parseCardNumber, parseCardNumbers, parseCopyrightYear, parseHp, parseIllustrator, parseSetCode, unlabelledIllustrator } from '../../../server/recognition/parse'
+import { numberFragments, numberKey, parseCardNumber, parseCardNumbers, parseCopyrightYear, parseHp, parseIllustrator, parseRarityMark, parseSetCode, unlabelledIllustrator } from '../../../server/recognition/parse'
 
 const shown = (text: string, totals?: Set<number>) =>
   parseCardNumbers(text, totals).map(n => `${n.number}/${n.totalPrefix}${n.printedTotal ?? ''}${n.loose ? '~' : ''}`)
@@ -73,6 +73,17 @@ describe('numberFragments', () => {
     expect(numberFragments('ory 0 12 Zp\norm 0 12 TD')).toEqual(['012'])
     // Weakness, resistance, a longer run or a number with its total are no fragments.
     for (const text of ['resistance -30 x2', 'PAL 0121', '012 193', '58/102', 'a 1 2 3 4 b']) expect(numberFragments(text)).toEqual([])
+  })
+})
+
+describe('parseRarityMark', () => {
+  it('reads the mark printed after the total as OCR renders it', () => {
+    expect(parseRarityMark('Olio 010/167 @')).toBe('common')
+    expect(parseRarityMark('Dis 045/167 ®')).toBe('common')
+    expect(parseRarityMark('(WITLI 075/167 +.')).toBe('uncommon')
+    expect(parseRarityMark('WE 145/151 *')).toBe('rare')
+    // Nothing after the total, or a mark away from any number, is no reading.
+    for (const text of ['IT o96/167', 'resistance + 30', '012/193 x2', 'PAL EN 012/193']) expect(parseRarityMark(text)).toBeNull()
   })
 })
 

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { readCatalogFile } from '../../../server/catalog/source'
 import { buildCatalogIndex, type CatalogIndex, catalogEntriesFromFile, searchNames, suffixless } from '../../../server/recognition/catalog-index'
 import { parseCardNumbers } from '../../../server/recognition/parse'
-import { type CardReading, isConfident, rankCandidates, withoutShadowedRuns } from '../../../server/recognition/rank'
+import { type CardReading, isConfident, rankCandidates, rarityMark, withoutShadowedRuns } from '../../../server/recognition/rank'
 
 const THRESHOLD = 0.82
 let index: CatalogIndex
@@ -25,6 +25,7 @@ function reading(partial: Partial<CardReading> & { number?: string }): CardReadi
     copyrightYear: partial.copyrightYear ?? null,
     numberSide: partial.numberSide ?? null,
     numberFragments: partial.numberFragments ?? [],
+    rarity: partial.rarity ?? null,
   }
 }
 
@@ -145,6 +146,22 @@ describe('rankCandidates', () => {
       expect(top[0]!.cardId).toBe(id)
       expect(top[0]!.reasons).toContain(`illustrator ${illustrator === 'Kouki Saltou' ? 'Kouki Saitou' : illustrator}`)
     }
+  })
+
+  it('the rarity mark settles two readings of one row, the first kept on a tie', () => {
+    // `075/167 +` then, lifted, `79/167 +`: the diamond is Clefable's (079, uncommon), not Wattrel's (075, common).
+    const numbers = [...parseCardNumbers('075/167', index.totals), ...parseCardNumbers('79/167', index.totals).map(n => ({ ...n, loose: true }))]
+    const top = rankCandidates(index, reading({ numbers, rarity: 'uncommon' }), 5)
+    expect(top.slice(0, 2).map(c => c.cardId)).toEqual(['sv06-079', 'sv06-075'])
+    expect(top[0]!.reasons).toContain('rarity Uncommon')
+    expect(rankCandidates(index, reading({ numbers }), 5)[0]!.cardId).toBe('sv06-075')
+    expect(rankCandidates(index, reading({ numbers, rarity: 'common' }), 5)[0]!.cardId).toBe('sv06-075')
+    expect(isConfident(top, THRESHOLD)).toBe(false)
+  })
+
+  it('maps catalogue rarities to the mark printed after the number', () => {
+    expect(['Common', 'Uncommon', 'Rare', 'Double rare', 'Special illustration rare', 'Promo', 'None', null].map(rarityMark))
+      .toEqual(['common', 'uncommon', 'rare', 'rare', 'rare', null, null, null])
   })
 
   it('a digit read as a letter keeps the printed width: 05/113 is one digit off 65/113', () => {

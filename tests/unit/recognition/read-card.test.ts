@@ -3,7 +3,7 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readCatalogFile } from '../../../server/catalog/source'
 import { buildCatalogIndex, type CatalogIndex, catalogEntriesFromFile, createOcrPool, type OcrPool } from '../../../server/recognition'
-import { alignedRows, boxMean, codesToSettle, darkGround, knownNameSimilarity, likelyTurned, localContrastPng, looseHp, matchCode, nameCorners, nameQueries, readBottom, readCardText, readPhotoNumbers, stackRowParts, textRunsDown, unglued } from '../../../server/recognition/read-card'
+import { alignedRows, boxMean, codesToSettle, darkGround, knownNameSimilarity, likelyTurned, localContrastPng, looseHp, matchCode, nameCorners, nameQueries, readBottom, readCardText, readPhotoNumbers, rowNumbers, secondOpinion, stackRowParts, textRunsDown, unglued } from '../../../server/recognition/read-card'
 import { parseCardNumbers } from '../../../server/recognition/parse'
 import { CARD_H, CARD_W, type RgbImage, rotate180, rotate90 } from '../../../server/recognition/warp'
 
@@ -202,6 +202,20 @@ describe('fanned stacks', () => {
     expect(stackRowParts(usual, 42)).toEqual([usual])
     const merged = { x: 323, y: 982, width: 269, height: 71 }
     expect(stackRowParts(merged, 42)).toEqual([merged, { x: 323, y: 1011, width: 269, height: 42 }])
+  })
+})
+
+describe('second opinions on a stack row', () => {
+  it('appends a second reading only when it reads another number the catalogue vouches for', () => {
+    expect(secondOpinion('(WITLI 075/167 +.', parseCardNumbers('(WITLI 075/167 +.', index.totals), 'WITT 79/167 +', index)).toBe('(WITLI 075/167 +.\nWITT 79/167 +')
+    for (const other of ['WIT 075/167 +', 'WITT', 'WITT 79/999 +']) {
+      expect(secondOpinion('075/167 +', parseCardNumbers('075/167 +', index.totals), other, index)).toBe('075/167 +')
+    }
+  })
+
+  it('takes the second reading\'s numbers as repairs, after the first\'s', () => {
+    expect(rowNumbers('075/167 +\nWITT 79/167 +', index).map(n => [n.number, n.printedTotal, !!n.loose])).toEqual([['075', 167, false], ['79', 167, true]])
+    expect(rowNumbers('075/167 +\n075/167', index)).toHaveLength(1)
   })
 })
 
