@@ -266,7 +266,7 @@ export function matchCode(text: string, codes: string[]): string | null {
  * The set-code box (`PAL EN`, white on a black box) left of the number: the left part of the
  * number row, inverted, upscaled, letters only.
  */
-async function readCodeBox(img: RgbImage, ocr: OcrPool, line: TextLine, numberAt: number, codes: string[]): Promise<string | null> {
+async function readCodeBox(img: RgbImage, ocr: OcrPool, line: TextLine, numberAt: number, codes: string[], lettersOnly = true): Promise<string | null> {
   // The box sits left of the digits: inside the line when the line finder kept the row whole
   // (`G PAL EN 012/193`), just before it when it found the number alone (a close-up). Digits in
   // the crop would be read as letters, so it ends where the number starts.
@@ -284,7 +284,7 @@ async function readCodeBox(img: RgbImage, ocr: OcrPool, line: TextLine, numberAt
     .normalise()
     .png({ compressionLevel: 1 })
     .toBuffer()
-  const r = await ocr.recognize({ image, psm: PSM.SINGLE_LINE, whitelist: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ ' })
+  const r = await ocr.recognize({ image, psm: PSM.SINGLE_LINE, whitelist: lettersOnly ? 'ABCDEFGHIJKLMNOPQRSTUVWXYZ ' : undefined })
   return matchCode(r.text, codes)
 }
 
@@ -674,6 +674,9 @@ const CLOSE_UP_RETRIES = 4
 /** Lines read past the last vouched number before the whole-photo pass ends. */
 const QUIET_LINES = 4
 
+/** Most split stack rows read joined again (`splitStackRows`). */
+const MAX_SPLIT_ROWS = 4
+
 /** Most rows of a fanned stack read (a whole binder page shows fewer). */
 const MAX_STACK_ROWS = 24
 
@@ -719,6 +722,28 @@ function median(values: number[]): number {
 export function stackRowParts(row: TextLine, rowHeight: number): TextLine[] {
   if (rowHeight <= 0 || row.height <= rowHeight * TALL_ROW) return [row]
   return [row, { ...row, y: row.y + row.height - rowHeight, height: rowHeight }]
+}
+
+/**
+ * Stack rows the line finder split in two (a short row, `SVE EN 007`: the code box and the
+ * digits apart), put back together: pieces side by side on one row, joined when the whole lines
+ * up with the stack's rows (`rows`, read ones) at their left edge and has their height.
+ */
+export function splitStackRows(lines: TextLine[], rows: TextLine[], tolerance: number): TextLine[] {
+  const rowHeight = median(rows.map(r => r.height))
+  const joined: TextLine[] = []
+  for (const a of lines) {
+    if (numberShaped(a) || !rows.some(r => Math.abs(r.x - a.x) <= tolerance)) continue
+    for (const b of lines) {
+      const gap = b.x - (a.x + a.width)
+      const overlap = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y)
+      if (b === a || gap < -a.height * 0.2 || gap > Math.max(a.height, b.height) * 0.6 || overlap < Math.min(a.height, b.height) * 0.5) continue
+      const y = Math.min(a.y, b.y)
+      const whole = { x: a.x, y, width: Math.max(a.x + a.width, b.x + b.width) - a.x, height: Math.max(a.y + a.height, b.y + b.height) - y }
+      if (numberShaped(whole) && Math.abs(whole.height - rowHeight) <= rowHeight * 0.35) joined.push(whole)
+    }
+  }
+  return joined
 }
 
 /** Fewest aligned number-shaped rows that make a fanned stack (each card shows its number row). */
@@ -854,6 +879,14 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
       }))
     }
   }
+  // A stack's rows the line finder split in two (short energy rows), put back together, read last.
+  if (foundCount >= 2 && limits.stacks) {
+    const rows = lines.slice(0, texts.length).filter((l, i) => inStack(l) && !unread(i))
+    const joined = splitStackRows(candidates, rows, side * 0.015).slice(0, MAX_SPLIT_ROWS)
+    const read = await Promise.all(joined.map(l => readSplitRow(small, ocr, l, known)))
+    lines.splice(texts.length, 0, ...joined)
+    texts.push(...read)
+  }
   const found: PhotoNumber[] = []
   const seen = new Set<string>()
   // Top to bottom, as a person reads a stack.
@@ -895,6 +928,25 @@ export function secondOpinion(first: string, numbers: CardNumber[], second: stri
   const firstKeys = new Set(numbers.map(key))
   const others = parseCardNumbers(second, known.totals).filter(n => !firstKeys.has(key(n)) && trustworthy([n], known))
   return others.length > 0 ? `${first}\n${second}` : first
+}
+
+/** Codes of the sets that print `SVE EN 007`: a number after the code, no total (basic energies). */
+const NUMBER_ONLY_CODES = ['SVE', 'MEE']
+
+/**
+ * A stack row the line finder split: the light-on-dark code box and grey digits, read as
+ * sparse text with local contrast; three digits at its end and no number, the box is read on
+ * its own against the energy codes. The code and digits must name a printing.
+ */
+async function readSplitRow(img: RgbImage, ocr: OcrPool, l: TextLine, known: KnownValues): Promise<string> {
+  const text = (await ocr.recognize({ image: await localLinePng(img, l), psm: PSM.SPARSE_TEXT })).text.trim().replace(/\s+/g, ' ')
+  const digits = text.match(/(?<![0-9])([0-9]{3})\W*$/)
+  if (!digits || parseCardNumbers(text, known.totals).length > 0) return text
+  const printed = new Set((known.byNumber?.get(numberKey(digits[1]!)) ?? []).map(printedSetCode))
+  const codes = NUMBER_ONLY_CODES.filter(c => printed.has(c))
+  // Tesseract reads this small box better free than held to capitals (`svi`).
+  const code = codes.length > 0 ? await readCodeBox(img, ocr, l, digits.index! / text.length, codes, false) : null
+  return code ? `${code} EN ${digits[1]}` : text
 }
 
 /** A row's numbers: its first reading's, then a second opinion's, as repairs. */

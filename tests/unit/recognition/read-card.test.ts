@@ -3,7 +3,8 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readCatalogFile } from '../../../server/catalog/source'
 import { buildCatalogIndex, type CatalogIndex, catalogEntriesFromFile, createOcrPool, type OcrPool } from '../../../server/recognition'
-import { alignedRows, boxMean, codesToSettle, darkGround, knownNameSimilarity, likelyTurned, localContrastPng, looseHp, matchCode, nameCorners, nameQueries, readBottom, readCardText, readPhotoNumbers, rowNumbers, secondOpinion, stackRowParts, textRunsDown, unglued } from '../../../server/recognition/read-card'
+import { PSM } from '../../../server/recognition/ocr-pool'
+import { alignedRows, boxMean, codesToSettle, darkGround, knownNameSimilarity, likelyTurned, localContrastPng, looseHp, matchCode, nameCorners, nameQueries, readBottom, readCardText, readPhotoNumbers, rowNumbers, secondOpinion, splitStackRows, stackRowParts, textRunsDown, unglued } from '../../../server/recognition/read-card'
 import { parseCardNumbers } from '../../../server/recognition/parse'
 import { CARD_H, CARD_W, type RgbImage, rotate180, rotate90 } from '../../../server/recognition/warp'
 
@@ -202,6 +203,46 @@ describe('fanned stacks', () => {
     expect(stackRowParts(usual, 42)).toEqual([usual])
     const merged = { x: 323, y: 982, width: 269, height: 71 }
     expect(stackRowParts(merged, 42)).toEqual([merged, { x: 323, y: 1011, width: 269, height: 42 }])
+  })
+})
+
+describe('split stack rows', () => {
+  /** Three stack rows and below them an energy's short row, `SVE` box and grey `007`, which the line finder splits. */
+  async function energyStack(): Promise<RgbImage> {
+    const bands = ['#c9a13a', '#d2674a', '#5a9bd0']
+    const box = (y: number, code: string) => `<rect x="60" y="${y}" width="70" height="36" rx="5" fill="#333"/><text x="66" y="${y + 26}" font-family="DejaVu Sans" font-weight="bold" font-size="20" fill="#fff">${code}</text>`
+    const rows = ['126', '101', '045'].map((n, i) => `<rect x="0" y="${35 + i * 110}" width="1400" height="70" fill="${bands[i]}"/>${box(52 + i * 110, 'TWM')}
+      <text x="140" y="${80 + i * 110}" font-family="DejaVu Sans" font-weight="bold" font-style="italic" font-size="30" fill="#222">${n}/167</text>`).join('')
+    const energy = `<rect x="0" y="365" width="1400" height="70" fill="#c8c8c8"/>${box(382, 'SVE')}
+      <text x="144" y="410" font-family="DejaVu Sans" font-style="italic" font-size="20" fill="#777">007</text>`
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1400" height="520"><rect width="100%" height="100%" fill="#888"/>${rows}${energy}</svg>`
+    const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true })
+    return { rgb: data, width: info.width, height: info.height }
+  }
+
+  it('joins side-by-side pieces that line up with the stack\'s rows and have their height', () => {
+    const rows = [{ x: 60, y: 51, width: 218, height: 38 }, { x: 60, y: 161, width: 218, height: 38 }]
+    const box = { x: 60, y: 381, width: 72, height: 38 }, digits = { x: 145, y: 394, width: 39, height: 17 }
+    expect(splitStackRows([...rows, box, digits], rows, 20)).toEqual([{ x: 60, y: 381, width: 124, height: 38 }])
+    // Away from the rows' edge, or too far apart: nothing.
+    expect(splitStackRows([...rows, { ...box, x: 400 }, { ...digits, x: 485 }], rows, 20)).toEqual([])
+    expect(splitStackRows([...rows, box, { ...digits, x: 200 }], rows, 20)).toEqual([])
+  })
+
+  it('reads an energy\'s split row as its code box and digits', async () => {
+    const read = async (boxText: string) => {
+      const pool = counting()
+      const plain = ['TWM 126/167', 'TWM 101/167', 'TWM 045/167']
+      pool.recognize = async ({ psm }) => {
+        pool.calls++
+        return { text: psm === PSM.SPARSE_TEXT ? 'AIT) 007' : plain.shift() ?? boxText, confidence: 60, words: [] }
+      }
+      const { found } = await readPhotoNumbers(await energyStack(), pool, index, { maxLines: 16, minLines: 8, budgetMs: 60_000, stacks: true })
+      return found.map(f => `${f.setCode ?? ''} ${f.number.number}/${f.number.printedTotal ?? ''}`.trim()).sort()
+    }
+    expect(await read('svi')).toEqual(['045/167', '101/167', '126/167', 'SVE 007/'])
+    // A box that reads as no energy code: no draft from digits alone.
+    expect(await read('xyz')).toEqual(['045/167', '101/167', '126/167'])
   })
 })
 
