@@ -282,9 +282,10 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
       score += W.rarity
       reasons.push(`rarity ${entry.rarity}`)
     }
-    // A number seen, not read, stands in for a reading only: it never makes a printing sure.
+    // A number seen, not read, stands in for a reading only: it never makes a printing sure. It
+    // also settles a reading repaired two ways (`79/1100`: 79/100 or 79/110).
     const printed = printedNumber(entry)
-    const seenAt = num.weight < W.numberNoTotal ? (reading.seenNumbers?.indexOf(printed.text) ?? -1) : -1
+    const seenAt = num.weight < W.numberNoTotal || (num.repaired && ambiguousRepair) ? (reading.seenNumbers?.indexOf(printed.text) ?? -1) : -1
     const seen = seenAt >= 0
     if (seen) {
       // Tied numbers all count, in the order the match gave them.

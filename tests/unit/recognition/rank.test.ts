@@ -199,6 +199,11 @@ describe('rankCandidates', () => {
     const top = rankCandidates(index, reading({ number: '92/1100', names: ['Root Fossil'] }), 5)
     expect(top[0]!.cardId).toBe('ex2-92')
     expect(isConfident(top, THRESHOLD)).toBe(false)
+    // A number seen settles which way: `79/1100` of a Machop whose corner looks like `79/110`.
+    const machop = rankCandidates(index, reading({ number: '79/1100', seenNumbers: ['79/110'] }), 5)
+    expect(machop.slice(0, 2).map(c => c.cardId).sort()).toEqual(['ex13-79', 'lc-79'])
+    expect(machop[0]!.reasons).toContain('number 79/110 seen')
+    expect(isConfident(machop, THRESHOLD)).toBe(false)
     // Repaired one way only (a junk letter glued to the number), it may be.
     expect(isConfident(rankCandidates(index, reading({ number: 'O023/185', names: ['Charmander'], hp: 70 }), 5), THRESHOLD)).toBe(true)
   })
