@@ -64,10 +64,12 @@ const SLASH_AS_DIGIT = /(?<![0-9])([0-9]{3}) ?[714]([0-9]{3})/g
 const SLASH_AS_MARK = /(?<![0-9/.,])([0-9]{2,3})[ .,]([0-9]{2,3})(?![0-9/.,])/g
 const GLUED_NUMBER = /(?<![0-9/])([0-9OoQ]?[0-9]{4,6})(?![0-9/])/g
 
+/** The language tags printed after a set code (`PAL EN`). */
+const LANG_TAGS = ['EN', 'FR', 'DE', 'IT', 'ES', 'PT']
 /** Promo and gallery numbers printed without a total: `SWSH050`, `SV049`, `BW92`, `XY123`, `SM60`. */
 const PROMO_NUMBER = /(?<![A-Za-z0-9])(SWSH|HGSS|SVP|SV|SM|XY|BW|DP|MEP)\s?([0-9OoIl]{2,3})(?![0-9/])/g
 /** A number printed after the set code with no total: the basic energies of `SVE EN 007`. */
-const CODE_NUMBER = /(?<![A-Za-z])[A-Z]{3}\s?(?:EN|FR|DE|IT|ES|PT)\s{0,2}([0-9OoIl]{3})(?!\s?[0-9/\\.,])/g
+const CODE_NUMBER = new RegExp(`(?<![A-Za-z])[A-Z]{3}\\s?(?:${LANG_TAGS.join('|')})\\s{0,2}([0-9OoIl]{3})(?!\\s?[0-9/\\\\.,])`, 'g')
 
 function toCardNumber(prefix: string, rawNumber: string, total: number | null, totalPrefix: string, index: number): CardNumber | null {
   const digits = repairDigits(rawNumber)
@@ -195,7 +197,6 @@ export interface SetCodeReading {
   lang: string | null
 }
 
-const LANG_TAGS = ['EN', 'FR', 'DE', 'IT', 'ES', 'PT']
 const SET_CODE = /(?<![A-Za-z])([A-Z0-9]{3})\s?(EN|FR|DE|IT|ES|PT|EM|FN|FP|DF)(?![A-Za-z])/g
 /** OCR misreadings of the language tag that are unambiguous. */
 const LANG_FIX: Record<string, string> = { EM: 'EN', FN: 'EN', FP: 'FR', DF: 'DE' }
