@@ -588,6 +588,8 @@ export async function readCardText(card: RgbImage, ocr: OcrPool, known: KnownVal
     // has shown it is the right way up. Its name band only when it is the photo's upright side.
     const otherUpright = firstTurned
     const other = await readSide(order[1]!, ocr, known, 'first', otherUpright)
+    // A name row that reads empty (a holo ground) says nothing either way: its band does.
+    if (!other.name.text.trim()) other.name = await readNameBand(order[1]!, ocr, known)
     const sims = [name, other.name].map(n => knownNameSimilarity(known, nameQueries(n.text)))
     const strength = [numberStrength(bottom), numberStrength(other.bottom)]
     const better = strength[1]! > strength[0]! || (strength[1] === strength[0] && (otherUpright

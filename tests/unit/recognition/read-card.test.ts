@@ -147,6 +147,27 @@ describe('orientation', () => {
   }, 60_000)
 })
 
+describe('orientation of a card whose name row reads empty', () => {
+  it('reads the name band of the other side, and turns the card by it', async () => {
+    // Upside down, with tall dark boxes at its (turned) top: the layout guesses "upright".
+    const drawn = await drawnCard({ number: false })
+    const boxes = `<svg xmlns="http://www.w3.org/2000/svg" width="${CARD_W}" height="${CARD_H}">${[0, 1, 2, 3].map(i => `<rect x="${80 + i * 60}" y="${CARD_H - 60}" width="40" height="50" fill="#222"/>`).join('')}</svg>`
+    const { data } = await sharp(drawn.rgb, { raw: { width: CARD_W, height: CARD_H, channels: 3 } }).composite([{ input: Buffer.from(boxes) }]).removeAlpha().raw().toBuffer({ resolveWithObject: true })
+    const card = rotate180({ rgb: data, width: CARD_W, height: CARD_H })
+    expect(likelyTurned(card)).toBe(false)
+    // A holo name row: tesseract reads nothing in the row alone, the band reads the name.
+    const pool = counting(ocr)
+    const inner = pool.recognize
+    pool.recognize = async (job) => {
+      const { width } = await sharp(job.image).metadata()
+      return job.psm === PSM.SINGLE_LINE && width! >= CARD_W * 0.9 ? { text: '', confidence: 0, words: [] } : inner(job)
+    }
+    const read = await readCardText(card, pool, index)
+    expect(read.turned, JSON.stringify(read.read.raw)).toBe(true)
+    expect(read.read.name).toBe('Charmander')
+  }, 60_000)
+})
+
 describe('faint print', () => {
   it('boxMean is the mean of each clipped neighbourhood', () => {
     const grey = Uint8Array.from([0, 0, 0, 0, 90, 0, 0, 0, 0])
