@@ -54,7 +54,6 @@ const SLASH_NUMBER = new RegExp(
   `(${SUBSET_PREFIX})?(${D}{1,4})${SLASH}(${SUBSET_PREFIX})?(${D}{1,4})`,
   'g',
 )
-/** A run of digits where the slash was lost (`104189` for `104/189`). */
 /** Secret rares run past a set's printed total, rarely this many times over it. */
 const MAX_OVER_TOTAL = 1.6
 /** A year as the copyright line prints it (1995–2039): never a glued number. */
@@ -62,6 +61,7 @@ const COPYRIGHT_YEAR = /^(?:199[5-9]|20[0-3]\d)$/
 const SLASH_AS_DIGIT = /(?<![0-9])([0-9]{3}) ?[714]([0-9]{3})/g
 /** The slash lost, or read as a mark (`066 167`, `045.167`, `079,167`). */
 const SLASH_AS_MARK = /(?<![0-9/.,])([0-9]{2,3})[ .,]([0-9]{2,3})(?![0-9/.,])/g
+/** A run of digits where the slash was lost (`104189` for `104/189`). */
 const GLUED_NUMBER = /(?<![0-9/])([0-9OoQ]?[0-9]{4,6})(?![0-9/])/g
 
 /** The language tags printed after a set code (`PAL EN`). */

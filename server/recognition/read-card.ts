@@ -264,7 +264,8 @@ export function matchCode(text: string, codes: string[]): string | null {
 
 /**
  * The set-code box (`PAL EN`, white on a black box) left of the number: the left part of the
- * number row, inverted, upscaled, letters only.
+ * number row, inverted, upscaled, letters only (`lettersOnly`: an energy row's small box reads
+ * better free, `svi` for `SVE`).
  */
 async function readCodeBox(img: RgbImage, ocr: OcrPool, line: TextLine, numberAt: number, codes: string[], lettersOnly = true): Promise<string | null> {
   // The box sits left of the digits: inside the line when the line finder kept the row whole

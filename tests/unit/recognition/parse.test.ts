@@ -78,10 +78,8 @@ describe('numberFragments', () => {
 
 describe('parseRarityMark', () => {
   it('reads the mark printed after the total as OCR renders it', () => {
-    expect(parseRarityMark('Olio 010/167 @')).toBe('common')
-    expect(parseRarityMark('Dis 045/167 ®')).toBe('common')
-    expect(parseRarityMark('(WITLI 075/167 +.')).toBe('uncommon')
-    expect(parseRarityMark('WE 145/151 *')).toBe('rare')
+    const read = ['Olio 010/167 @', 'Dis 045/167 ®', '(WITLI 075/167 +.', 'WE 145/151 *'].map(parseRarityMark)
+    expect(read).toEqual(['common', 'common', 'uncommon', 'rare'])
     // Nothing after the total, or a mark away from any number, is no reading.
     for (const text of ['IT o96/167', 'resistance + 30', '012/193 x2', 'PAL EN 012/193']) expect(parseRarityMark(text)).toBeNull()
   })
