@@ -1,3 +1,4 @@
+import sharp from 'sharp'
 import type { CatalogIndex } from './catalog-index'
 import { decodePhoto, type DecodedPhoto } from './decode'
 import { CARD_ASPECT, cardsAround, detectCards, dist, type Point, type Quad } from './detect'
@@ -92,14 +93,19 @@ const PAGE_CARDS = 4
 
 /**
  * Every card of the photo. On a binder page, each card is first read the way up it lies; only
- * when fewer than half of them prove it (a number, a known name) is the page taken to be upside
- * down, and the unproven cards read both ways (a binder page costs no turned reads otherwise).
+ * when fewer than half of them prove it (a number, a known name) are the unproven ones read
+ * turned, as page cards too (a binder page costs no turned reads otherwise). A card whose turned
+ * read proves it is taken turned; the others too when more cards proved the page turned than
+ * upright (its cards lie the same way up).
  */
 async function analyzeCards(photo: DecodedPhoto, quads: Quad[], options: AnalyzeOptions): Promise<CardOutcome[]> {
   if (quads.length < PAGE_CARDS) return Promise.all(quads.map(q => analyzeCard(photo, q, options)))
   const upright = await Promise.all(quads.map(q => analyzeCard(photo, q, options, true)))
-  if (upright.filter(o => o.settled).length * 2 >= quads.length) return upright
-  return Promise.all(upright.map((o, i) => (o.settled ? o : analyzeCard(photo, quads[i]!, options))))
+  const proven = upright.filter(o => o.settled).length
+  if (proven * 2 >= quads.length) return upright
+  const turned = await Promise.all(upright.map((o, i) => (o.settled ? o : analyzeCard(photo, orientedQuad(quads[i]!, true), options, true))))
+  const pageTurned = turned.filter((o, i) => o.settled && !upright[i]!.settled).length > proven
+  return upright.map((o, i) => (o.settled ? o : turned[i]!.settled || pageTurned ? turned[i]! : o))
 }
 
 /** The part of an (oriented) card quad above its bottom row: no collector number there. */
@@ -197,13 +203,37 @@ export async function analyzePhoto(bytes: Buffer, options: AnalyzeOptions): Prom
 const NO_CARD = { maxLines: 16, minLines: 8, budgetMs: 2500, stacks: true }
 const OUTSIDE_CARDS = { maxLines: 6, minLines: 4, budgetMs: 1200 }
 
+/**
+ * A photo of no card that gave no number may be a close-up or a stack photographed upside down
+ * or sideways: it is read turned these ways, each with a smaller pass, until one gives numbers.
+ */
+const TURNS = [180, 90, 270]
+const TURNED = { maxLines: 8, minLines: 4, budgetMs: 1200, stacks: true }
+
+/** The photo turned by `angle`°, at most 2000 px a side (the size the whole-photo pass reads at). */
+async function turnedPhoto(image: RgbImage, angle: number): Promise<RgbImage> {
+  const { data, info } = await sharp(image.rgb, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .rotate(angle)
+    .resize(2000, 2000, { fit: 'inside', withoutEnlargement: true })
+    .raw()
+    .toBuffer({ resolveWithObject: true })
+  return { rgb: data, width: info.width, height: info.height }
+}
+
 /** Number readings behind whole-photo drafts (to combine with a card's name). */
 const wholeNumbers = new WeakMap<DraftResult, CardReading['numbers']>()
 
 async function readWholePhoto(photo: DecodedPhoto, options: AnalyzeOptions, limits: PhotoNumberLimits): Promise<DraftResult[]> {
   const image: RgbImage = { rgb: photo.rgb, width: photo.width, height: photo.height }
   try {
-    const { found, text } = await readPhotoNumbers(image, options.ocr, options.index, limits)
+    let { found, text } = await readPhotoNumbers(image, options.ocr, options.index, limits)
+    // Only repaired readings (`21020` off an upside-down `©2012` line) prove no way up either.
+    const clean = (numbers: typeof found) => numbers.some(f => !f.number.loose)
+    for (const angle of limits.stacks ? TURNS : []) {
+      if (clean(found)) break
+      const turned = await readPhotoNumbers(await turnedPhoto(image, angle), options.ocr, options.index, TURNED)
+      if (clean(turned.found) || (found.length === 0 && turned.found.length > 0)) ({ found, text } = turned)
+    }
     if (found.length === 0) {
       return [{ quad: null, crop: null, read: { ...EMPTY_READ, raw: { photo: text } }, candidates: [], confident: false, status: 'pending', failureReason: null }]
     }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
+import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readCatalogFile } from '../../../server/catalog/source'
 import { cardsAround } from '../../../server/recognition/detect'
@@ -88,12 +89,26 @@ describe('analyzePhoto', () => {
     expect(Math.hypot(q[0]![0] - truth[0]![0], q[0]![1] - truth[0]![1])).toBeLessThan(upsideDown.width * 0.05)
   })
 
+  it('reads a binder page photographed upside down the right way up', async () => {
+    const turned = await sharp(photo('syn1-013.jpg')).rotate(180).jpeg({ quality: 92 }).toBuffer()
+    const page = await analyzePhoto(turned, options())
+    expect(page.drafts.map(d => d.candidates[0]?.cardId).sort()).toEqual(label('syn1-013.jpg').cards.map(c => c.cardId).sort())
+  })
+
   it('reads a close-up with no whole card as it is, without claiming confidence', async () => {
     const result = await analyzePhoto(photo('syn1-035.jpg'), options())
     expect(result.drafts.length).toBeGreaterThanOrEqual(1)
     const ids = result.drafts.flatMap(d => d.candidates.map(c => c.cardId))
     expect(ids).toContain('bw7-142')
     expect(result.drafts.every(d => d.quad === null && !d.confident)).toBe(true)
+  })
+
+  it('reads a close-up photographed upside down or sideways', async () => {
+    for (const angle of [180, 90]) {
+      const turned = await sharp(photo('syn1-035.jpg')).rotate(angle).jpeg({ quality: 92 }).toBuffer()
+      const result = await analyzePhoto(turned, options())
+      expect(result.drafts[0]!.candidates[0]?.cardId, `${angle}°`).toBe('bw7-142')
+    }
   })
 
   it('bounds the OCR work per photo (timings.ocr counts the calls)', async () => {
