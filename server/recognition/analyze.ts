@@ -95,17 +95,34 @@ const PAGE_CARDS = 4
  * Every card of the photo. On a binder page, each card is first read the way up it lies; only
  * when fewer than half of them prove it (a number, a known name) are the unproven ones read
  * turned, as page cards too (a binder page costs no turned reads otherwise). A card whose turned
- * read proves it is taken turned; the others too when more cards proved the page turned than
- * upright (its cards lie the same way up).
+ * read proves it is taken turned. When more cards proved the page turned than upright (its
+ * cards lie the same way up), all are taken turned, and those that proved upright (a stray number
+ * off upside-down print) are read turned too, kept upright only when that proves nothing.
  */
-async function analyzeCards(photo: DecodedPhoto, quads: Quad[], options: AnalyzeOptions): Promise<CardOutcome[]> {
-  if (quads.length < PAGE_CARDS) return Promise.all(quads.map(q => analyzeCard(photo, q, options)))
+async function analyzeCards(photo: DecodedPhoto, found: Quad[], options: AnalyzeOptions): Promise<CardOutcome[]> {
+  if (found.length < PAGE_CARDS) return Promise.all(found.map(q => analyzeCard(photo, q, options)))
+  const quads = samePageWay(found)
+  const readTurned = (i: number) => analyzeCard(photo, orientedQuad(quads[i]!, true), options, true)
   const upright = await Promise.all(quads.map(q => analyzeCard(photo, q, options, true)))
   const proven = upright.filter(o => o.settled).length
   if (proven * 2 >= quads.length) return upright
-  const turned = await Promise.all(upright.map((o, i) => (o.settled ? o : analyzeCard(photo, orientedQuad(quads[i]!, true), options, true))))
-  const pageTurned = turned.filter((o, i) => o.settled && !upright[i]!.settled).length > proven
-  return upright.map((o, i) => (o.settled ? o : turned[i]!.settled || pageTurned ? turned[i]! : o))
+  const turned = await Promise.all(upright.map((o, i) => (o.settled ? null : readTurned(i))))
+  if (turned.filter(o => o?.settled).length <= proven) return upright.map((o, i) => (turned[i]?.settled ? turned[i]! : o))
+  const all = await Promise.all(turned.map((o, i) => o ?? readTurned(i)))
+  return all.map((o, i) => (o.settled || !upright[i]!.settled ? o : upright[i]!))
+}
+
+/**
+ * A page's quads all the same way up. Each starts on a short side, but which of the two is
+ * arbitrary on a page photographed sideways; its cards lie one way, so the quads pointing against
+ * most of them are turned.
+ */
+export function samePageWay(quads: Quad[]): Quad[] {
+  const up = (q: Quad): Point => [q[0][0] + q[1][0] - q[2][0] - q[3][0], q[0][1] + q[1][1] - q[2][1] - q[3][1]]
+  const first = up(quads[0]!)
+  const along = quads.map(q => up(q)[0] * first[0] + up(q)[1] * first[1] > 0)
+  const most = along.filter(Boolean).length * 2 >= quads.length
+  return quads.map((q, i) => (along[i] === most ? q : orientedQuad(q, true)))
 }
 
 /** The part of an (oriented) card quad above its bottom row: no collector number there. */

@@ -3,7 +3,8 @@ import { resolve } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readCatalogFile } from '../../../server/catalog/source'
-import { cardsAround } from '../../../server/recognition/detect'
+import { samePageWay } from '../../../server/recognition/analyze'
+import { cardsAround, type Quad } from '../../../server/recognition/detect'
 import {
   analyzePhoto, buildCatalogIndex, type CatalogIndex, catalogEntriesFromFile, createOcrPool, decodePhoto, detectCards,
   InvalidImageError, type OcrPool,
@@ -61,6 +62,16 @@ describe('cardsAround', () => {
     expect(box(down as never)).toEqual([100, 150, 730, 1030])
     // Each starts on a short side (630 wide), so the warp puts the card upright or upside down.
     for (const q of [down!, up!]) expect(Math.hypot(q[1][0] - q[0][0], q[1][1] - q[0][1])).toBeCloseTo(630, 0)
+  })
+})
+
+describe('samePageWay', () => {
+  it('turns the quads of a sideways page that point against most of them', () => {
+    // Sideways cards (long sides across), each starting on a short side: two point left, one right.
+    const left = (x: number): Quad => [[x, 300], [x, 0], [x + 400, 0], [x + 400, 300]]
+    const right = (x: number): Quad => [[x + 400, 0], [x + 400, 300], [x, 300], [x, 0]]
+    expect(samePageWay([left(0), right(500), left(1000)])).toEqual([left(0), left(500), left(1000)])
+    expect(samePageWay([right(0), left(500), right(1000), right(1500)])).toEqual([right(0), right(500), right(1000), right(1500)])
   })
 })
 
