@@ -927,10 +927,13 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
  * for is noise.
  */
 export function secondOpinion(first: string, numbers: CardNumber[], second: string, known: KnownValues): string {
-  const key = (n: CardNumber) => `${n.value}/${n.printedTotal}`
-  const firstKeys = new Set(numbers.map(key))
-  const others = parseCardNumbers(second, known.totals).filter(n => !firstKeys.has(key(n)) && trustworthy([n], known))
+  const others = parseCardNumbers(second, known.totals).filter(n => !numbers.some(m => sameNumber(m, n)) && trustworthy([n], known))
   return others.length > 0 ? `${first}\n${second}` : first
+}
+
+/** Two readings of one number and total (`079/167` and `79/167`). */
+function sameNumber(a: CardNumber, b: CardNumber): boolean {
+  return a.value === b.value && a.printedTotal === b.printedTotal
 }
 
 /** Codes of the sets that print `SVE EN 007`: a number after the code, no total (basic energies). */
@@ -957,7 +960,7 @@ export function rowNumbers(text: string, known: KnownValues): CardNumber[] {
   const [first = '', ...rest] = text.split('\n')
   const numbers = parseCardNumbers(first, known.totals)
   for (const n of parseCardNumbers(rest.join('\n'), known.totals)) {
-    if (!numbers.some(m => m.value === n.value && m.printedTotal === n.printedTotal)) numbers.push({ ...n, loose: true })
+    if (!numbers.some(m => sameNumber(m, n))) numbers.push({ ...n, loose: true })
   }
   return numbers
 }
