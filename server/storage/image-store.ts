@@ -44,9 +44,9 @@ function decode(raw: Uint8Array | null): StoredImage | null {
   return { contentType: buf.subarray(1, 1 + typeLength).toString('utf8'), bytes: buf.subarray(1 + typeLength) }
 }
 
-export function createImageStore(options: { redisUrl?: string, defaultTtlSeconds: number }): ImageStore {
+export function createImageStore(options: { redisUrl?: string, defaultTtlSeconds: number, now?: () => number }): ImageStore {
   if (!options.redisUrl) {
-    const storage = createStorage({ driver: memoryTtlDriver({ ttl: options.defaultTtlSeconds }) })
+    const storage = createStorage({ driver: memoryTtlDriver({ ttl: options.defaultTtlSeconds, now: options.now }) })
     return storeOver(storage, 'memory', {
       touch: async (key, ttl) => {
         const raw = await storage.getItemRaw(key)

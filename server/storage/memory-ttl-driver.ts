@@ -6,6 +6,8 @@ export interface MemoryTtlOptions {
   ttl: number
   /** Upper bound of bytes held; least recently used entries go first. */
   maxBytes?: number
+  /** Clock in milliseconds; tests pass their own so that expiry does not hang on timers. */
+  now?: () => number
 }
 
 function sizeOf(value: unknown): number {
@@ -25,6 +27,7 @@ export const memoryTtlDriver = defineDriver((opts: MemoryTtlOptions) => {
     ttl: opts.ttl * 1000,
     ttlAutopurge: true,
     allowStale: false,
+    ...(opts.now ? { perf: { now: opts.now }, ttlResolution: 0 } : {}),
   })
   const set = (key: string, value: unknown, tOpts?: { ttl?: number }) => {
     cache.set(key, value, { ttl: (tOpts?.ttl ?? opts.ttl) * 1000 })

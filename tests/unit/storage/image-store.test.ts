@@ -18,13 +18,15 @@ describe('image store (memory driver)', () => {
   })
 
   it('expires items after their TTL, and a read restarts the clock', async () => {
-    const store = createImageStore({ defaultTtlSeconds: 60 })
+    // A clock of its own: real sleeps on a loaded CI machine overran the 1 s TTL.
+    let now = 1_000_000
+    const store = createImageStore({ defaultTtlSeconds: 60, now: () => now })
     await store.put('a', image, 1)
-    await sleep(700)
+    now += 700
     expect(await store.get('a', 1)).not.toBeNull() // restarts the 1 s clock
-    await sleep(700)
+    now += 700
     expect(await store.get('a', 1)).not.toBeNull()
-    await sleep(1200)
+    now += 1001
     expect(await store.get('a', 1)).toBeNull()
   })
 })
