@@ -20,20 +20,10 @@ export interface OcrResult {
   words: OcrWord[]
 }
 
-/**
- * The languages a job is read with. Names need French (`Salamèche`); printed numbers, set codes
- * and illustrators do not, and English alone reads them faster: tesseract retries every word it
- * is unsure of in each further language, and noise is all unsure words (a third less time on a
- * binder page's number corners, the same numbers read).
- */
-export type OcrLanguages = 'eng+fra' | 'eng'
-
 export interface OcrJob {
   /** PNG or JPEG bytes. */
   image: Buffer
   psm: PSM
-  /** Default `eng+fra`. */
-  languages?: OcrLanguages
   /** Restrict the characters tesseract may output. */
   whitelist?: string
   /** Also return the words with their boxes (slower to serialise). */
@@ -56,7 +46,6 @@ export class OcrError extends Error {
 }
 
 const LANGS = ['eng', 'fra']
-const ALL_LANGUAGES: OcrLanguages[] = ['eng+fra', 'eng']
 const JOB_TIMEOUT_MS = 30_000
 
 /**
@@ -101,24 +90,18 @@ function languageDirectory(): string {
   return dir
 }
 
-interface Loaded {
-  worker: Promise<Worker>
-  params: string
-}
-
-/** One job at a time, on whichever of its workers (one per language set, started on demand) the job asks for. */
 interface Slot {
-  workers: Map<OcrLanguages, Loaded>
+  worker: Promise<Worker>
   busy: boolean
   dead: boolean
   /** Rejects the job in progress when the worker reports an error. */
   fail?: (error: Error) => void
+  params: string
 }
 
 /**
- * A fixed-size pool of tesseract workers (offline), started lazily and reused: `size` jobs at
- * once, each slot holding a worker per language set. A worker that errors or hangs is terminated
- * with its slot and replaced; only the job it was running fails.
+ * A fixed-size pool of tesseract workers (eng+fra, offline), started lazily and reused. A worker
+ * that errors or hangs is terminated and replaced; only the job it was running fails.
  */
 export function createOcrPool(options: { size: number }): OcrPool {
   const size = Math.max(1, Math.floor(options.size))
@@ -126,10 +109,9 @@ export function createOcrPool(options: { size: number }): OcrPool {
   const waiting: ((slot: Slot) => void)[] = []
   let closed = false
 
-  function workerOf(slot: Slot, languages: OcrLanguages): Loaded {
-    const loaded = slot.workers.get(languages)
-    if (loaded) return loaded
-    const worker = createWorker(languages, OEM.LSTM_ONLY, {
+  function spawn(): Slot {
+    const slot: Slot = { worker: undefined as unknown as Promise<Worker>, busy: false, dead: false, params: '' }
+    slot.worker = createWorker(LANGS.join('+'), OEM.LSTM_ONLY, {
       langPath: languageDirectory(),
       gzip: true,
       cacheMethod: 'none',
@@ -139,12 +121,10 @@ export function createOcrPool(options: { size: number }): OcrPool {
         slot.fail?.(new OcrError(`OCR worker failed: ${String((error as Error)?.message ?? error)}`))
       },
     })
-    worker.catch(() => {
+    slot.worker.catch(() => {
       slot.dead = true
     })
-    const fresh = { worker, params: '' }
-    slot.workers.set(languages, fresh)
-    return fresh
+    return slot
   }
 
   function acquire(): Promise<Slot> {
@@ -156,7 +136,7 @@ export function createOcrPool(options: { size: number }): OcrPool {
       return Promise.resolve(idle)
     }
     if (slots.length < size) {
-      const slot: Slot = { workers: new Map(), busy: false, dead: false }
+      const slot = spawn()
       slot.busy = true
       slots.push(slot)
       return Promise.resolve(slot)
@@ -167,11 +147,7 @@ export function createOcrPool(options: { size: number }): OcrPool {
   function discard(slot: Slot) {
     const i = slots.indexOf(slot)
     if (i >= 0) slots.splice(i, 1)
-    terminate(slot)
-  }
-
-  function terminate(slot: Slot) {
-    return Promise.all([...slot.workers.values()].map(l => l.worker.then(w => w.terminate()).catch(() => {})))
+    slot.worker.then(w => w.terminate()).catch(() => {})
   }
 
   function release(slot: Slot) {
@@ -185,12 +161,11 @@ export function createOcrPool(options: { size: number }): OcrPool {
   }
 
   async function run(slot: Slot, job: OcrJob): Promise<OcrResult> {
-    const loaded = workerOf(slot, job.languages ?? 'eng+fra')
-    const worker = await loaded.worker
+    const worker = await slot.worker
     const params = `${job.psm}|${job.whitelist ?? ''}`
-    if (loaded.params !== params) {
+    if (slot.params !== params) {
       await worker.setParameters({ tessedit_pageseg_mode: job.psm, tessedit_char_whitelist: job.whitelist ?? '', user_defined_dpi: '300', debug_file: '/dev/null' })
-      loaded.params = params
+      slot.params = params
     }
     const { data } = await worker.recognize(job.image, {}, { text: true, blocks: !!job.words })
     const words: OcrWord[] = []
@@ -232,22 +207,13 @@ export function createOcrPool(options: { size: number }): OcrPool {
   async function warmUp() {
     const blank = await import('sharp').then(({ default: sharp }) =>
       sharp({ create: { width: 64, height: 32, channels: 3, background: '#fff' } }).png().toBuffer())
-    // Every slot at once (all held together, so each is a different one), each warming all its workers.
-    const held = await Promise.all(Array.from({ length: size }, () => acquire()))
-    await Promise.all(held.map(async (slot) => {
-      try {
-        for (const languages of ALL_LANGUAGES) await run(slot, { image: blank, psm: PSM.SINGLE_LINE, languages }).catch(() => null)
-      }
-      finally {
-        release(slot)
-      }
-    }))
+    await Promise.all(Array.from({ length: size }, () => recognize({ image: blank, psm: PSM.SINGLE_LINE }).catch(() => null)))
   }
 
   async function close() {
     closed = true
     const all = slots.splice(0)
-    await Promise.all(all.map(terminate))
+    await Promise.all(all.map(s => s.worker.then(w => w.terminate()).catch(() => {})))
   }
 
   return { recognize, warmUp, size, close }

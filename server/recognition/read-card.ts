@@ -366,7 +366,7 @@ export async function readBottom(img: RgbImage, ocr: OcrPool, known: KnownValues
     where ??= (await cornersOf?.()) ?? null
     const corners = await Promise.all(NUMBER_CORNERS.filter(c => !where || where.includes(c.side)).map(async corner => ({
       corner,
-      text: (await ocr.recognize({ image: await localContrastPng(img, corner, look.scale, look.gain), psm: PSM.SPARSE_TEXT, languages: corner.languages })).text.trim(),
+      text: (await ocr.recognize({ image: await localContrastPng(img, corner, look.scale, look.gain), psm: PSM.SPARSE_TEXT })).text.trim(),
     })))
     for (const { corner, text } of corners) {
       if (!text) continue
@@ -405,15 +405,10 @@ const NUMBER_EDGE = 0.2
 /** How the number corners are looked at: upscale and local-contrast gain, one look after the other. */
 const CORNER_LOOKS = [{ scale: 2.5, gain: 12 }, { scale: 3, gain: 8 }]
 
-/**
- * Where cards print their number: bottom-left (2011 on) and bottom-right (before). The right
- * corner of a modern card is rule and attack text, noise whose every unsure word French would
- * read again: English alone there (legacy `58/102` is plain digits). The left keeps French, which
- * reads the set symbol before a number as `©` where English alone glues a `Q` to it.
- */
+/** Where cards print their number: bottom-left (2011 on) and bottom-right (before). */
 const NUMBER_CORNERS = [
-  { side: 'left' as const, x0: 0.02, y0: 0.86, x1: 0.6, y1: 1, languages: 'eng+fra' as const },
-  { side: 'right' as const, x0: 0.45, y0: 0.88, x1: 0.98, y1: 1, languages: 'eng' as const },
+  { side: 'left' as const, x0: 0.02, y0: 0.86, x1: 0.6, y1: 1 },
+  { side: 'right' as const, x0: 0.45, y0: 0.88, x1: 0.98, y1: 1 },
 ]
 
 /**

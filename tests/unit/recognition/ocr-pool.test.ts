@@ -17,13 +17,6 @@ describe('createOcrPool', () => {
     expect(second.text).toMatch(/Dracaufeu/)
   })
 
-  it('reads a job in English alone when it asks (printed numbers), with French by default (names)', async () => {
-    const french = await text('Dragolosse œuf')
-    expect((await pool.recognize({ image: french, psm: PSM.SINGLE_LINE })).text).toMatch(/œuf/)
-    expect((await pool.recognize({ image: french, psm: PSM.SINGLE_LINE, languages: 'eng' })).text).not.toMatch(/œ/)
-    expect((await pool.recognize({ image: await text('PAL EN 012/193'), psm: PSM.SINGLE_LINE, languages: 'eng' })).text).toMatch(/012\/193/)
-  })
-
   it('fails only the job whose input breaks the worker, then serves the next job', async () => {
     await expect(pool.recognize({ image: Buffer.from('not an image'), psm: PSM.SINGLE_LINE })).rejects.toThrow()
     const after = await pool.recognize({ image: await text('Sprigatito'), psm: PSM.SINGLE_LINE })

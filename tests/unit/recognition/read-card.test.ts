@@ -325,17 +325,6 @@ describe('reading cost', () => {
     expect(sprigatito.calls).toBe(charmander.calls - 2)
   }, 60_000)
 
-  it('the bottom-right corner (rule and attack text on a modern card) is looked at in English alone, the left with French', async () => {
-    const pool = counting(ocr)
-    const corners: string[] = []
-    pool.recognize = async (job) => {
-      if (job.psm === PSM.SPARSE_TEXT) corners.push(job.languages ?? 'eng+fra')
-      return ocr.recognize(job)
-    }
-    await readCardText(await drawnCard({ number: false }), pool, index)
-    expect(corners.sort()).toEqual(['eng', 'eng', 'eng+fra', 'eng+fra'])
-  }, 60_000)
-
   it('a binder page card (onPage) is read one side up and says whether that side proved right', async () => {
     const card = await drawnCard()
     const upright = await readCardText(card, counting(ocr), index, { onPage: true })
