@@ -18,7 +18,8 @@ describe('image store (memory driver)', () => {
   })
 
   it('expires items after their TTL, and a read restarts the clock', async () => {
-    // A clock of its own: real sleeps on a loaded CI machine overran the 1 s TTL.
+    // A clock of its own: real sleeps can overrun a 1 s TTL on a loaded machine. It starts past 0,
+    // which lru-cache takes for "no start time".
     let now = 1_000_000
     const store = createImageStore({ defaultTtlSeconds: 60, now: () => now })
     await store.put('a', image, 1)
