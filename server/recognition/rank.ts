@@ -38,6 +38,7 @@ const W = {
   numberTotalMismatch: 0.15,
   numberNearTotal: 0.3,
   nearNumberAndTotal: 0.25,
+  symbolAsOne: 0.32,
   nearNumberNearTotal: 0.15,
   totalOnly: 0.08,
   name: 0.35,
@@ -98,6 +99,17 @@ function nearNumber(n: CardNumber, entryDigits: string): boolean {
     || (/^\d+$/.test(n.number) && lost >= 1 && lost <= 2 && entryDigits.endsWith(n.number))
 }
 
+/**
+ * The set symbol printed just left of an unpadded number (2011–2019: `⚡ 10/168`) read as a 1:
+ * `110/168`. The total matches exactly, which a number one digit off elsewhere does not make
+ * likelier than a total one digit off (`110/167`), so this weighs a little more than both.
+ */
+function symbolReadAsOne(n: CardNumber, entry: CatalogEntry): boolean {
+  if (n.prefix || n.number !== `1${entry.localId}` || !/^[1-9]\d?$/.test(entry.localId)) return false
+  const printed = printedNumber(entry)
+  return printed.corners.includes('left') && printed.text.startsWith(`${entry.localId}/`)
+}
+
 interface NumberEvidence { weight: number, reason: string | null, repaired?: boolean }
 
 function numberEvidence(entry: CatalogEntry, numbers: CardNumber[]): NumberEvidence {
@@ -122,6 +134,9 @@ function numberEvidence(entry: CatalogEntry, numbers: CardNumber[]): NumberEvide
     else if (n.prefix && String(n.value) === entryKey && totalMatches) {
       // A stray letter glued to the number (`H010/167` from the regulation mark).
       e = { weight: W.numberAndTotal - 0.05, reason: `number ${n.value}/${n.printedTotal}` }
+    }
+    else if (totalMatches && symbolReadAsOne(n, entry)) {
+      e = { weight: W.symbolAsOne, reason: `number ${shown} ≈ ${entry.localId} (set symbol read as 1)` }
     }
     else if (totalMatches && nearNumber(n, entryDigits)) {
       e = { weight: W.nearNumberAndTotal, reason: `number ${shown} ≈ ${entry.localId}` }

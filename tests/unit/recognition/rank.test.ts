@@ -183,6 +183,18 @@ describe('rankCandidates', () => {
     expect(two[0]).toMatchObject({ cardId: 'sm3-114', reasons: expect.arrayContaining(['number 4/147 ≈ 114']) })
   })
 
+  it('a set symbol read as a 1 before an unpadded number (110/168 for 10/168): second after the exact one, never sure', () => {
+    const top = rankCandidates(index, reading({ number: '110/168' }), 5)
+    expect(top[0]!.cardId).toBe('sm7-110')
+    expect(top[1]).toMatchObject({ cardId: 'sm7-10', reasons: ['number 110/168 ≈ 10 (set symbol read as 1)'] })
+    // With what the close-up also shows (illustrator, year), no other set's 198 passes it.
+    const bkt = rankCandidates(index, reading({ number: '198/162', illustrator: 'Yuka Morii', copyrightYear: 2015 }), 5)
+    expect(bkt[1]!.cardId).toBe('xy8-98')
+    // Numbers printed padded (2020 on) or on the right (before 2011) have no symbol there.
+    expect(rankCandidates(index, reading({ number: '15/102' }), 5).some(c => c.reasons.some(r => r.includes('symbol')))).toBe(false)
+    expect(isConfident(top, THRESHOLD)).toBe(false)
+  })
+
   it('a digit off in both number and total (133/109 for 193/189) is caught by the name, never sure', () => {
     // Both of the Scizor printings a digit off in each, ahead of the other Scizors.
     const top = rankCandidates(index, reading({ number: '133/109', names: ['Scizor'] }), 5)
