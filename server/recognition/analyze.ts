@@ -1,4 +1,5 @@
 import sharp from 'sharp'
+import { cardBorder } from './border'
 import type { CatalogIndex } from './catalog-index'
 import { decodePhoto, type DecodedPhoto } from './decode'
 import { CARD_ASPECT, cardsAround, detectCards, dist, type Point, type Quad } from './detect'
@@ -67,7 +68,7 @@ async function readCard(card: RgbImage, quad: Quad, options: AnalyzeOptions, onP
   const read = await readCardText(card, options.ocr, options.index, { onPage })
   // Printings the reading cannot tell apart: which of their numbers is printed there.
   const seenNumbers = seeNumber(read.image, options.index, read.reading)
-  const reading = seenNumbers ? { ...read.reading, seenNumbers } : read.reading
+  const reading = { ...read.reading, border: cardBorder(read.image), ...(seenNumbers ? { seenNumbers } : {}) }
   const { candidates, confident } = rankDraft(options, reading)
   const bytes = await cropJpeg(read.image)
   const draft: DraftResult = {

@@ -1,5 +1,6 @@
 import { type CatalogEntry, type CatalogIndex, foldName, nameSimilarity, printedNumber, printedSetCode, searchNames, suffixless } from './catalog-index'
 import { type CardNumber, numberKey, type RarityMark } from './parse'
+import type { CardBorder } from './border'
 import type { Candidate } from './types'
 
 /** Everything the reader got from one card, in the form the ranking needs. */
@@ -22,6 +23,8 @@ export interface CardReading {
   numberFragments?: string[]
   /** The rarity mark read after the number (`parseRarityMark`). */
   rarity?: RarityMark | null
+  /** The border's colour, when clear (`cardBorder`). */
+  border?: CardBorder | null
 }
 
 /**
@@ -67,6 +70,9 @@ const DOUBTED_REPAIR = 0.5
 
 /** What each later number of a tie seen gets less than the one before it. */
 const SEEN_TIE_STEP = 0.01
+
+/** Scarlet & Violet's first set: silver borders from then on. */
+const SILVER_FROM = '2023-03'
 
 /** The runner-up must trail by this much for a draft to be confident. */
 export const CONFIDENCE_MARGIN = 0.1
@@ -321,11 +327,14 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
     // A reading repaired two ways (`92/1100`: 92/100 or 92/110) can match another printing of
     // the same name perfectly: it ranks, but it is never sure.
     score = Math.min((num.repaired && ambiguousRepair) || seen ? REPAIRED_CAP : 1, Math.max(0, score))
-    return { entry, score, hpMatch: reading.hp !== null && reading.hp === entry.hp, reasons }
+    const borderMatch = !!reading.border && (reading.border === 'silver') === ((entry.releaseDate ?? '') >= SILVER_FROM)
+    return { entry, score, hpMatch: reading.hp !== null && reading.hp === entry.hp, borderMatch, reasons }
   })
   scored.sort((a, b) =>
     b.score - a.score
     || Number(b.hpMatch) - Number(a.hpMatch)
+    // The border's colour tells eras apart, though not always (special cards): it only orders ties.
+    || Number(b.borderMatch) - Number(a.borderMatch)
     // What nothing read tells apart: a set's regular cards are far more common than its promos
     // and secret rares, and newer printings than older ones.
     || Number(regular(b.entry)) - Number(regular(a.entry))

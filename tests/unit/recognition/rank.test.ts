@@ -195,6 +195,17 @@ describe('rankCandidates', () => {
     expect(isConfident(top, THRESHOLD)).toBe(false)
   })
 
+  it('a name with no number: the border\'s colour orders the tied printings by era, the scores stay as they were', () => {
+    const plain = rankCandidates(index, reading({ names: ['Hydreigon'] }), 20)
+    const yellow = rankCandidates(index, { ...reading({ names: ['Hydreigon'] }), border: 'yellow' }, 20)
+    const silver = rankCandidates(index, { ...reading({ names: ['Hydreigon'] }), border: 'silver' }, 20)
+    const era = (id: string) => index.byId.get(id)!.releaseDate! >= '2023-03'
+    expect(era(plain[0]!.cardId)).toBe(true)
+    expect(yellow.slice(0, 5).every(c => !era(c.cardId))).toBe(true)
+    expect(era(silver[0]!.cardId)).toBe(true)
+    expect(yellow.map(c => c.score)).toEqual(plain.map(c => c.score))
+  })
+
   it('a digit off in both number and total (133/109 for 193/189) is caught by the name, never sure', () => {
     // Both of the Scizor printings a digit off in each, ahead of the other Scizors.
     const top = rankCandidates(index, reading({ number: '133/109', names: ['Scizor'] }), 5)
