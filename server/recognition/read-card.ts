@@ -314,6 +314,19 @@ export function bottomLines(img: RgbImage): TextLine[] {
   return out
 }
 
+export interface BottomOptions {
+  only?: 'first' | 'second'
+  /** Most looks at the number corners (`CORNER_LOOKS`). */
+  looks?: number
+  /** The corners the name read says its printings print their number in. */
+  cornersOf?: () => Promise<NumberCorner[] | null>
+  /**
+   * One corner after the other (bottom-left first), none after one that gave a number: for the
+   * cards of a binder page, read all at once, whose other jobs keep every worker busy meanwhile.
+   */
+  cornerByCorner?: boolean
+}
+
 /**
  * The bottom row: modern cards print `PAL EN 012/193` bottom-left, legacy ones `58/102`
  * bottom-right. Text lines are located and read one by one, the likeliest first (the lowest line
@@ -324,7 +337,8 @@ export function bottomLines(img: RgbImage): TextLine[] {
  * print their number), else at both. `only` runs one of the two rounds (the turned side of a card
  * is tried with the first round alone, and no corner look).
  */
-export async function readBottom(img: RgbImage, ocr: OcrPool, known: KnownValues, only?: 'first' | 'second', looks = CORNER_LOOKS.length, cornersOf?: () => Promise<NumberCorner[] | null>): Promise<BottomRead> {
+export async function readBottom(img: RgbImage, ocr: OcrPool, known: KnownValues, options: BottomOptions = {}): Promise<BottomRead> {
+  const { only, looks = CORNER_LOOKS.length, cornersOf, cornerByCorner = false } = options
   const W = img.width
   const lines = bottomLines(img)
     // Flavour text and the copyright line sit in the middle; the number hugs an edge.
@@ -364,10 +378,19 @@ export async function readBottom(img: RgbImage, ocr: OcrPool, known: KnownValues
   for (const look of only === 'first' ? [] : CORNER_LOOKS.slice(0, looks)) {
     if (side && trustworthy(parseCardNumbers(texts.join('\n'), known.totals), known)) break
     where ??= (await cornersOf?.()) ?? null
-    const corners = await Promise.all(NUMBER_CORNERS.filter(c => !where || where.includes(c.side)).map(async corner => ({
+    const looking = NUMBER_CORNERS.filter(c => !where || where.includes(c.side))
+    const lookAt = async (corner: typeof looking[number]) => ({
       corner,
       text: (await ocr.recognize({ image: await localContrastPng(img, corner, look.scale, look.gain), psm: PSM.SPARSE_TEXT })).text.trim(),
-    })))
+    })
+    const corners: Awaited<ReturnType<typeof lookAt>>[] = []
+    if (cornerByCorner) {
+      for (const corner of looking) {
+        corners.push(await lookAt(corner))
+        if (parseCardNumbers(corners.at(-1)!.text, known.totals).length > 0) break
+      }
+    }
+    else corners.push(...await Promise.all(looking.map(lookAt)))
     for (const { corner, text } of corners) {
       if (!text) continue
       // Only the lines worth keeping: numbers, the set code, the illustrator (they tell printings apart).
@@ -547,11 +570,11 @@ async function readNameRow(img: RgbImage, ocr: OcrPool, known: KnownValues, with
 
 interface SideRead { bottom: BottomRead, name: NameRead }
 
-async function readSide(img: RgbImage, ocr: OcrPool, known: KnownValues, only?: 'first', withBand = true, looks?: number): Promise<SideRead> {
+async function readSide(img: RgbImage, ocr: OcrPool, known: KnownValues, options: Omit<BottomOptions, 'cornersOf'> & { withBand?: boolean } = {}): Promise<SideRead> {
   // Both at once (two workers); Promise.all so a failure of one never goes unhandled.
-  const reading = readNameRow(img, ocr, known, withBand)
+  const reading = readNameRow(img, ocr, known, options.withBand ?? true)
   const [bottom, name] = await Promise.all([
-    readBottom(img, ocr, known, only, looks, async () => nameCorners(known, nameQueries((await reading).text))),
+    readBottom(img, ocr, known, { ...options, cornersOf: async () => nameCorners(known, nameQueries((await reading).text)) }),
     reading,
   ])
   return { bottom, name }
@@ -579,7 +602,7 @@ export async function readCardText(card: RgbImage, ocr: OcrPool, known: KnownVal
   const order = firstTurned ? [flipped, card] : [card, flipped]
   let image = order[0]!
   let turned = firstTurned
-  let { bottom, name } = await readSide(image, ocr, known, undefined, true, onPage ? 1 : undefined)
+  let { bottom, name } = await readSide(image, ocr, known, onPage ? { looks: 1, cornerByCorner: true } : {})
   // A name row the catalogue knows says the card is the right way up: the turned side would
   // only cost another round of OCR (the number is simply unreadable on this card).
   // A number repaired out of noise (`0668` → 06/68, an upside-down `143/198`) settles nothing.
@@ -588,7 +611,7 @@ export async function readCardText(card: RgbImage, ocr: OcrPool, known: KnownVal
     // The other side gets the plain first round only; its second round only once its name row
     // has shown it is the right way up. Its name band only when it is the photo's upright side.
     const otherUpright = firstTurned
-    const other = await readSide(order[1]!, ocr, known, 'first', otherUpright)
+    const other = await readSide(order[1]!, ocr, known, { only: 'first', withBand: otherUpright })
     // A name row that reads empty (a holo ground) says nothing either way: its band does.
     if (!other.name.text.trim()) other.name = await readNameBand(order[1]!, ocr, known)
     const sims = [name, other.name].map(n => knownNameSimilarity(known, nameQueries(n.text)))
@@ -604,7 +627,7 @@ export async function readCardText(card: RgbImage, ocr: OcrPool, known: KnownVal
       // Now that this side is the right one: what its first look skipped (both at once).
       const weakName = name.confidence < WEAK_NAME_CONFIDENCE && knownNameSimilarity(known, nameQueries(name.text)) < SURE_NAME
       const [second, band] = await Promise.all([
-        bottom.numbers.length === 0 ? readBottom(image, ocr, known, 'second') : null,
+        bottom.numbers.length === 0 ? readBottom(image, ocr, known, { only: 'second' }) : null,
         weakName ? readNameBand(image, ocr, known) : null,
       ])
       if (second) bottom = { ...second, text: [bottom.text, second.text].filter(Boolean).join('\n') }

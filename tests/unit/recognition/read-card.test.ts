@@ -189,7 +189,7 @@ describe('faint print', () => {
   it('a number on the very bottom edge of the warp (a quad a little inside the card) is read from its line', async () => {
     const card = await drawnCard({ numberAt: { x: 440, y: 1004 } })
     // No corner look: the line finder alone.
-    const bottom = await readBottom(card, ocr, index, undefined, 0)
+    const bottom = await readBottom(card, ocr, index, { looks: 0 })
     expect(bottom.numbers[0], bottom.text).toMatchObject({ value: 7, printedTotal: 91 })
   }, 60_000)
 
@@ -207,6 +207,19 @@ describe('faint print', () => {
     const card = await drawnCard({ numberFill: '#d9cdb6' })
     const bottom = await readBottom(card, ocr, index)
     expect(bottom.numbers[0], bottom.text).toMatchObject({ value: 7, printedTotal: 91 })
+    // Corner by corner (a binder page's cards), the bottom-right is not looked at once the left gave the number.
+    let looks = 0
+    const pool = counting(ocr)
+    pool.recognize = async (job) => {
+      if (job.psm === PSM.SPARSE_TEXT) looks++
+      return ocr.recognize(job)
+    }
+    const one = await readBottom(card, pool, index, { cornerByCorner: true })
+    expect(one.numbers[0], one.text).toMatchObject({ value: 7, printedTotal: 91 })
+    expect(looks).toBe(1)
+    looks = 0
+    await readBottom(card, pool, index)
+    expect(looks).toBe(2)
   }, 60_000)
 })
 
