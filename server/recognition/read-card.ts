@@ -321,10 +321,22 @@ export interface BottomOptions {
   /** The corners the name read says its printings print their number in. */
   cornersOf?: () => Promise<NumberCorner[] | null>
   /**
-   * One corner after the other (bottom-left first), none after one that gave a number: for the
-   * cards of a binder page, read all at once, whose other jobs keep every worker busy meanwhile.
+   * One corner after the other (bottom-left first), none after one that gave a number (and the
+   * name band's cuts likewise, none after one that named a card): for the cards of a binder page,
+   * read all at once, whose other jobs keep every worker busy meanwhile.
    */
-  cornerByCorner?: boolean
+  oneByOne?: boolean
+}
+
+/** Reads each item: all at once, or (`oneByOne`) one after the other until one `suffices`. */
+async function readEach<T, R>(items: T[], read: (item: T) => Promise<R>, oneByOne: boolean, suffices: (result: R) => boolean): Promise<R[]> {
+  if (!oneByOne) return Promise.all(items.map(read))
+  const out: R[] = []
+  for (const item of items) {
+    out.push(await read(item))
+    if (suffices(out.at(-1)!)) break
+  }
+  return out
 }
 
 /**
@@ -338,7 +350,7 @@ export interface BottomOptions {
  * is tried with the first round alone, and no corner look).
  */
 export async function readBottom(img: RgbImage, ocr: OcrPool, known: KnownValues, options: BottomOptions = {}): Promise<BottomRead> {
-  const { only, looks = CORNER_LOOKS.length, cornersOf, cornerByCorner = false } = options
+  const { only, looks = CORNER_LOOKS.length, cornersOf, oneByOne = false } = options
   const W = img.width
   const lines = bottomLines(img)
     // Flavour text and the copyright line sit in the middle; the number hugs an edge.
@@ -378,19 +390,10 @@ export async function readBottom(img: RgbImage, ocr: OcrPool, known: KnownValues
   for (const look of only === 'first' ? [] : CORNER_LOOKS.slice(0, looks)) {
     if (side && trustworthy(parseCardNumbers(texts.join('\n'), known.totals), known)) break
     where ??= (await cornersOf?.()) ?? null
-    const looking = NUMBER_CORNERS.filter(c => !where || where.includes(c.side))
-    const lookAt = async (corner: typeof looking[number]) => ({
+    const corners = await readEach(NUMBER_CORNERS.filter(c => !where || where.includes(c.side)), async corner => ({
       corner,
       text: (await ocr.recognize({ image: await localContrastPng(img, corner, look.scale, look.gain), psm: PSM.SPARSE_TEXT })).text.trim(),
-    })
-    const corners: Awaited<ReturnType<typeof lookAt>>[] = []
-    if (cornerByCorner) {
-      for (const corner of looking) {
-        corners.push(await lookAt(corner))
-        if (parseCardNumbers(corners.at(-1)!.text, known.totals).length > 0) break
-      }
-    }
-    else corners.push(...await Promise.all(looking.map(lookAt)))
+    }), oneByOne, r => parseCardNumbers(r.text, known.totals).length > 0)
     for (const { corner, text } of corners) {
       if (!text) continue
       // Only the lines worth keeping: numbers, the set code, the illustrator (they tell printings apart).
@@ -540,7 +543,7 @@ const WEAK_NAME_CONFIDENCE = 65
  * band (name and HP share that row), read as one line. Falls back to the whole band when no
  * line is found.
  */
-async function readNameRow(img: RgbImage, ocr: OcrPool, known: KnownValues, withBand = true): Promise<NameRead> {
+async function readNameRow(img: RgbImage, ocr: OcrPool, known: KnownValues, withBand = true, oneByOne = false): Promise<NameRead> {
   const y1 = Math.round(img.height * 0.11)
   const lines = findTextLines(img, { x0: 0.02, y0: 0.01, x1: 0.98, y1: 0.11 }, { minHeight: 14, maxHeight: 80 })
     // The art box's top edge is no text: too wide, or cut by the band's lower edge.
@@ -548,7 +551,7 @@ async function readNameRow(img: RgbImage, ocr: OcrPool, known: KnownValues, with
   // A word is wider than tall (2+ letters); the round evolution portrait is not.
   const tallest = lines.filter(l => l.width >= l.height * 2)
     .reduce<TextLine | null>((best, l) => (!best || l.height > best.height ? l : best), null)
-  if (!tallest || tallest.height < 18) return readNameBand(img, ocr, known)
+  if (!tallest || tallest.height < 18) return readNameBand(img, ocr, known, oneByOne)
   // Lines centred in the tallest line's row belong to it (`BASIC`, the name, `HP 70`); the
   // smaller `STAGE 1` / `Evolves from` lines above and below do not.
   const row = lines.filter((l) => {
@@ -564,7 +567,7 @@ async function readNameRow(img: RgbImage, ocr: OcrPool, known: KnownValues, with
     return { text: r.text, confidence: r.confidence }
   }
   // A stylised frame (evolution portrait, banners) can hide the name row: the band as well.
-  const band = await readNameBand(img, ocr, known)
+  const band = await readNameBand(img, ocr, known, oneByOne)
   return { text: `${r.text.trim()}\n${band.text}`, confidence: Math.max(r.confidence, band.confidence) }
 }
 
@@ -572,7 +575,7 @@ interface SideRead { bottom: BottomRead, name: NameRead }
 
 async function readSide(img: RgbImage, ocr: OcrPool, known: KnownValues, options: Omit<BottomOptions, 'cornersOf'> & { withBand?: boolean } = {}): Promise<SideRead> {
   // Both at once (two workers); Promise.all so a failure of one never goes unhandled.
-  const reading = readNameRow(img, ocr, known, options.withBand ?? true)
+  const reading = readNameRow(img, ocr, known, options.withBand ?? true, options.oneByOne)
   const [bottom, name] = await Promise.all([
     readBottom(img, ocr, known, { ...options, cornersOf: async () => nameCorners(known, nameQueries((await reading).text)) }),
     reading,
@@ -602,7 +605,7 @@ export async function readCardText(card: RgbImage, ocr: OcrPool, known: KnownVal
   const order = firstTurned ? [flipped, card] : [card, flipped]
   let image = order[0]!
   let turned = firstTurned
-  let { bottom, name } = await readSide(image, ocr, known, onPage ? { looks: 1, cornerByCorner: true } : {})
+  let { bottom, name } = await readSide(image, ocr, known, onPage ? { looks: 1, oneByOne: true } : {})
   // A name row the catalogue knows says the card is the right way up: the turned side would
   // only cost another round of OCR (the number is simply unreadable on this card).
   // A number repaired out of noise (`0668` → 06/68, an upside-down `143/198`) settles nothing.
@@ -666,10 +669,10 @@ const NAME_BANDS = [
   { x0: 0.02, y0: 0.01, x1: 0.98, y1: 0.1 },
 ]
 
-async function readNameBand(img: RgbImage, ocr: OcrPool, known: KnownValues): Promise<NameRead> {
+async function readNameBand(img: RgbImage, ocr: OcrPool, known: KnownValues, oneByOne = false): Promise<NameRead> {
   const read = async (flip: boolean) => {
-    const reads = await Promise.all(NAME_BANDS.map(async band =>
-      ocr.recognize({ image: await localContrastPng(img, band, 1, 4, flip), psm: PSM.SINGLE_BLOCK })))
+    const reads = await readEach(NAME_BANDS, async band =>
+      ocr.recognize({ image: await localContrastPng(img, band, 1, 4, flip), psm: PSM.SINGLE_BLOCK }), oneByOne, r => knownNameSimilarity(known, nameQueries(r.text)) >= SURE_NAME)
     return { text: reads.map(r => r.text.trim()).join('\n'), confidence: Math.max(...reads.map(r => r.confidence)) }
   }
   const first = await read(false)

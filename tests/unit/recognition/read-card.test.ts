@@ -55,7 +55,7 @@ describe('readCardText', () => {
       const read = await readCardText(img, ocr, index)
       expect(read.turned, JSON.stringify(read.read.raw)).toBe(turned)
       expect(read.read.hp, JSON.stringify(read.read.raw)).toBe(70)
-      expect(read.read.name).toBe('Charmander')
+      expect(read.read.raw.name).toMatch(/Charmander/)
       expect(read.read.hp).toBe(70)
       expect(read.read).toMatchObject({ number: '007', printedTotal: 91 })
       // The catalogue-vouched reading comes first.
@@ -214,7 +214,7 @@ describe('faint print', () => {
       if (job.psm === PSM.SPARSE_TEXT) looks++
       return ocr.recognize(job)
     }
-    const one = await readBottom(card, pool, index, { cornerByCorner: true })
+    const one = await readBottom(card, pool, index, { oneByOne: true })
     expect(one.numbers[0], one.text).toMatchObject({ value: 7, printedTotal: 91 })
     expect(looks).toBe(1)
     looks = 0
@@ -348,6 +348,24 @@ describe('reading cost', () => {
     expect(turned.read.number).toBeNull()
     // Read alone, it is turned.
     expect(await readCardText(rotate180(card), ocr, index)).toMatchObject({ turned: true, settled: true })
+  }, 60_000)
+
+  it('a binder page card reads the name band\'s second cut only when the first named no card', async () => {
+    const card = await drawnCard()
+    // A name row too weak to trust, a band that names the card at once.
+    const bandCuts = async (onPage: boolean) => {
+      let cuts = 0
+      const pool = counting()
+      pool.recognize = async ({ psm }) => {
+        if (psm === PSM.SINGLE_BLOCK) cuts++
+        return { text: psm === PSM.SINGLE_BLOCK ? 'Charmander HP 70' : psm === PSM.SINGLE_LINE ? 'Chrm' : '', confidence: 20, words: [] }
+      }
+      const read = await readCardText(card, pool, index, { onPage })
+      expect(read.read.raw.name).toMatch(/Charmander/)
+      return cuts
+    }
+    expect(await bandCuts(true)).toBe(1)
+    expect(await bandCuts(false)).toBe(2)
   }, 60_000)
 
   it('the whole-photo pass reads at most maxLines lines and skips the cards already read', async () => {
