@@ -4,7 +4,7 @@ import type { RgbImage } from './warp'
 export type CardBorder = 'yellow' | 'silver'
 
 /** Mean saturation (0–1) and hue (degrees) of the border strips down both long sides. */
-export function borderStats(img: RgbImage): { saturation: number, hue: number } {
+function borderStats(img: RgbImage): { saturation: number, hue: number } {
   let sx = 0, sy = 0, sat = 0, n = 0
   const x0 = Math.round(img.width * 0.008), x1 = Math.round(img.width * 0.024)
   for (let y = Math.round(img.height * 0.2); y < img.height * 0.8; y += 2) {

@@ -1,6 +1,6 @@
+import type { CardBorder } from './border'
 import { type CatalogEntry, type CatalogIndex, foldName, nameSimilarity, printedNumber, printedSetCode, searchNames, suffixless } from './catalog-index'
 import { type CardNumber, numberKey, type RarityMark } from './parse'
-import type { CardBorder } from './border'
 import type { Candidate } from './types'
 
 /** Everything the reader got from one card, in the form the ranking needs. */

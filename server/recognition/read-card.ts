@@ -321,9 +321,8 @@ export interface BottomOptions {
   /** The corners the name read says its printings print their number in. */
   cornersOf?: () => Promise<NumberCorner[] | null>
   /**
-   * One corner after the other (bottom-left first), none after one that gave a number (and the
-   * name band's cuts likewise, none after one that named a card): for the cards of a binder page,
-   * read all at once, whose other jobs keep every worker busy meanwhile.
+   * One corner after the other (bottom-left first), none after one that gave a number: for the
+   * cards of a binder page, read all at once, whose other jobs keep every worker busy meanwhile.
    */
   oneByOne?: boolean
 }
@@ -573,6 +572,7 @@ async function readNameRow(img: RgbImage, ocr: OcrPool, known: KnownValues, with
 
 interface SideRead { bottom: BottomRead, name: NameRead }
 
+/** `oneByOne` also reads the name band's second cut only when the first named no card. */
 async function readSide(img: RgbImage, ocr: OcrPool, known: KnownValues, options: Omit<BottomOptions, 'cornersOf'> & { withBand?: boolean } = {}): Promise<SideRead> {
   // Both at once (two workers); Promise.all so a failure of one never goes unhandled.
   const reading = readNameRow(img, ocr, known, options.withBand ?? true, options.oneByOne)
