@@ -197,9 +197,9 @@ export interface SetCodeReading {
   lang: string | null
 }
 
-const SET_CODE = /(?<![A-Za-z])([A-Z0-9]{3})\s?(EN|FR|DE|IT|ES|PT|EM|FN|FP|DF)(?![A-Za-z])/g
 /** OCR misreadings of the language tag that are unambiguous. */
 const LANG_FIX: Record<string, string> = { EM: 'EN', FN: 'EN', FP: 'FR', DF: 'DE' }
+const SET_CODE = new RegExp(`(?<![A-Za-z])([A-Z0-9]{3})\\s?(${[...LANG_TAGS, ...Object.keys(LANG_FIX)].join('|')})(?![A-Za-z])`, 'g')
 
 /**
  * The printed set code and language tag (`PAL EN`, `TEF FR`). With `knownCodes`, only codes the
