@@ -79,6 +79,16 @@ function toCardNumber(prefix: string, rawNumber: string, total: number | null, t
   return { number: `${prefix}${digits}`, prefix, value, printedTotal: total, totalPrefix, index }
 }
 
+/**
+ * Whether number and total are padded as cards print them: both with leading zeros to the same
+ * width (`001/091`, `012/193`), or neither (`8/102`). Other shapes (`8/010`, `01/271`) come from
+ * upside-down digits or a digit lost, and prove nothing.
+ */
+export function paddedAlike(rawNumber: string, rawTotal: string): boolean {
+  const padded = (raw: string) => repairDigits(raw)?.startsWith('0') ?? false
+  return (!padded(rawNumber) && !padded(rawTotal)) || rawNumber.length === rawTotal.length
+}
+
 /** Readings of a total OCR may have padded with the rarity mark (`1470` for `147 ●`). */
 function totalReadings(raw: string): number[] {
   const digits = repairDigits(raw)
@@ -122,7 +132,7 @@ export function parseCardNumbers(text: string, knownTotals?: ReadonlySet<number>
         loose.push({ ...parsed, number: `1${parsed.number.slice(1)}`, value: parsed.value - 600, loose: true })
       }
       if (parsed.value > 500) return
-      const clean = i === 0 && totalRaw!.length <= 3 && rawNum!.length <= 3
+      const clean = i === 0 && totalRaw!.length <= 3 && rawNum!.length <= 3 && paddedAlike(num, totalRaw!)
       if (clean) found.push(parsed)
       else if (plausible(total)) loose.push({ ...parsed, loose: true })
     })

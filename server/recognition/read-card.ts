@@ -216,6 +216,15 @@ function trustworthy(numbers: CardNumber[], known: KnownValues): boolean {
   return numbers.some(n => !n.loose && (n.printedTotal === null ? n.prefix !== '' : known.totals.has(n.printedTotal)))
 }
 
+/**
+ * Whether some printing of the catalogue carries this number over this total. Upside-down digits
+ * parse as numbers too (`94/22`, `21/50`), but rarely as one a card prints.
+ */
+export function printedSomewhere(n: CardNumber, known: KnownValues): boolean {
+  if (!known.byNumber || n.printedTotal === null || n.prefix || n.totalPrefix) return true
+  return (known.byNumber.get(numberKey(n.number)) ?? []).some(e => e.printedTotal === n.printedTotal)
+}
+
 export interface BottomRead {
   numbers: CardNumber[]
   setCode: string | null

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { numberFragments, numberKey, parseCardNumber, parseCardNumbers, parseCopyrightYear, parseHp, parseIllustrator, parseRarityMark, parseSetCode, unlabelledIllustrator } from '../../../server/recognition/parse'
+import { numberFragments, numberKey, paddedAlike, parseCardNumber, parseCardNumbers, parseCopyrightYear, parseHp, parseIllustrator, parseRarityMark, parseSetCode, unlabelledIllustrator } from '../../../server/recognition/parse'
 
 const shown = (text: string, totals?: Set<number>) =>
   parseCardNumbers(text, totals).map(n => `${n.number}/${n.totalPrefix}${n.printedTotal ?? ''}${n.loose ? '~' : ''}`)
@@ -41,6 +41,15 @@ describe('parseCardNumber', () => {
     expect(parseCardNumber('Illus. Kagemaru Himeno')).toBeNull()
     expect(parseCardNumber('It swims gracefully along the sea floor')).toBeNull()
     expect(parseCardNumber('12/0')).toBeNull()
+  })
+
+  it('marks numbers padded unlike any card (upside-down digits, a digit lost) as repaired', () => {
+    const totals = new Set([10, 91, 102, 193, 271])
+    for (const printed of ['001/091', '089/091', '012/193', '8/102', '58/102']) expect(shown(printed, totals)).toEqual([printed.replace(/\/0*/, '/')])
+    expect(shown('© [8/010 own)', totals)).toEqual(['8/10~'])
+    expect(shown('01/271', totals)).toEqual(['01/271~'])
+    expect(paddedAlike('8', '010')).toBe(false)
+    expect(paddedAlike('O12', '193')).toBe(true)
   })
 
   it('repairs damaged readings against the printed totals the catalogue has', () => {

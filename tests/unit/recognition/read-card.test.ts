@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readCatalogFile } from '../../../server/catalog/source'
 import { buildCatalogIndex, type CatalogIndex, catalogEntriesFromFile, createOcrPool, type OcrPool } from '../../../server/recognition'
 import { PSM } from '../../../server/recognition/ocr-pool'
-import { alignedRows, boxMean, codesToSettle, darkGround, knownNameSimilarity, likelyTurned, localContrastPng, looseHp, matchCode, nameCorners, nameQueries, readBottom, readCardText, readPhotoNumbers, rowNumbers, secondOpinion, splitStackRows, stackRowParts, textRunsDown, unglued } from '../../../server/recognition/read-card'
+import { alignedRows, boxMean, codesToSettle, darkGround, knownNameSimilarity, likelyTurned, localContrastPng, looseHp, matchCode, nameCorners, nameQueries, printedSomewhere, readBottom, readCardText, readPhotoNumbers, rowNumbers, secondOpinion, splitStackRows, stackRowParts, textRunsDown, unglued } from '../../../server/recognition/read-card'
 import { parseCardNumbers } from '../../../server/recognition/parse'
 import { CARD_H, CARD_W, type RgbImage, rotate180, rotate90 } from '../../../server/recognition/warp'
 
@@ -120,6 +120,18 @@ describe('nameCorners', () => {
     // Printed in every era: both corners stay in play; so do names not surely read.
     expect(nameCorners(index, nameQueries('Espeon'))).toBeNull()
     expect(nameCorners(index, nameQueries('Sprgtx'))).toBeNull()
+  })
+})
+
+describe('printedSomewhere', () => {
+  it('tells a number some card prints from digits that only parse as one', () => {
+    const number = (text: string) => parseCardNumbers(text)[0]!
+    expect(printedSomewhere(number('036/142'), index)).toBe(true)
+    expect(printedSomewhere(number('8/102'), index)).toBe(true)
+    expect(printedSomewhere(number('SWSH050'), index)).toBe(true)
+    // Upside-down `036/142` and `©2024` lines.
+    expect(printedSomewhere(number('21/50'), index)).toBe(false)
+    expect(printedSomewhere(number('94/22'), index)).toBe(false)
   })
 })
 
