@@ -61,6 +61,8 @@ const COPYRIGHT_YEAR = /^(?:199[5-9]|20[0-3]\d)$/
 const SLASH_AS_DIGIT = /(?<![0-9])([0-9]{3}) ?[714]([0-9]{3})/g
 /** The slash lost, or read as a mark (`066 167`, `045.167`, `079,167`). */
 const SLASH_AS_MARK = /(?<![0-9/.,])([0-9]{2,3})[ .,]([0-9]{2,3})(?![0-9/.,])/g
+/** A short run of digits and letters OCR makes of digits, with a digit in it (`2OS` for `205`). */
+const DIGITISH_RUN = new RegExp(`(?<![A-Za-z0-9])(?=${D}*[0-9])${D}{3,4}(?![A-Za-z0-9])`, 'g')
 /** A run of digits where the slash was lost (`104189` for `104/189`). */
 const GLUED_NUMBER = /(?<![0-9/])([0-9OoQ]?[0-9]{4,6})(?![0-9/])/g
 
@@ -154,7 +156,9 @@ export function parseCardNumbers(text: string, knownTotals?: ReadonlySet<number>
     }
     // The slash read as a 7, a 1 or a 4 (`0667167108` for `066/167 ●`, `208 4197` for `208/197`):
     // three digits, the slash, the total; or lost, or read as a mark.
-    for (const m of [...normalized.matchAll(SLASH_AS_DIGIT), ...normalized.matchAll(SLASH_AS_MARK)]) {
+    // Their digits may be misread as letters too (`2OS 4197`): repaired in place first.
+    const digitish = normalized.replace(DIGITISH_RUN, run => repairDigits(run) ?? run)
+    for (const m of [...digitish.matchAll(SLASH_AS_DIGIT), ...digitish.matchAll(SLASH_AS_MARK)]) {
       const total = Number.parseInt(m[2]!, 10)
       const value = Number.parseInt(m[1]!, 10)
       if (!knownTotals.has(total) || !(value > 0) || value > total * MAX_OVER_TOTAL) continue

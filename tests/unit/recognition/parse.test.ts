@@ -63,6 +63,8 @@ describe('parseCardNumber', () => {
     expect(shown('So 0667167108', new Set([167]))).toContain('066/167~')
     expect(shown('0121193', totals)).toContain('012/193~')
     expect(shown('208 4197', new Set([197]))).toContain('208/197~')
+    expect(shown('2OS 4197', new Set([197]))).toContain('205/197~')
+    expect(shown('Dis O66.l67 +', new Set([167]))).toEqual(['066/167~'])
     // An italic 1 read as a 7, where the number would run far past the total.
     expect(shown('(©) mea yy Pree 748/131 “se', new Set([131]))).toEqual(['148/131~'])
     expect(shown('Pree 148/131', new Set([131]))).toEqual(['148/131'])
