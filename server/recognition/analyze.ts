@@ -215,18 +215,18 @@ export async function analyzePhoto(bytes: Buffer, options: AnalyzeOptions): Prom
 }
 
 /**
- * Bounds of the whole-photo pass (lines read, milliseconds): generous when no card was found
+ * Bounds of the whole-photo pass (lines read): generous when no card was found
  * (a close-up or a fanned stack is all there is), small around detected cards.
  */
-const NO_CARD = { maxLines: 16, minLines: 8, budgetMs: 2500, stacks: true }
-const OUTSIDE_CARDS = { maxLines: 6, minLines: 4, budgetMs: 1200 }
+const NO_CARD = { maxLines: 16, stacks: true }
+const OUTSIDE_CARDS = { maxLines: 6 }
 
 /**
  * A photo of no card that gave no number may be a close-up or a stack photographed upside down
  * or sideways: it is read turned these ways, each with a smaller pass, until one gives numbers.
  */
 const TURNS = [180, 90, 270]
-const TURNED = { maxLines: 8, minLines: 4, budgetMs: 1200, stacks: true }
+const TURNED = { maxLines: 8, stacks: true }
 
 /** The photo turned by `angle`°, at most 2000 px a side (the size the whole-photo pass reads at). */
 async function turnedPhoto(image: RgbImage, angle: number): Promise<RgbImage> {

@@ -720,12 +720,12 @@ const MAX_STACK_ROWS = 24
 
 /** How much of a photo the whole-photo pass may read. */
 export interface PhotoNumberLimits {
-  /** Most text lines read (the lowest first: numbers sit at the bottom of cards). */
+  /**
+   * Most text lines read (the lowest first: numbers sit at the bottom of cards), or a fanned
+   * stack's aligned rows when more (up to MAX_STACK_ROWS). A count, not a time: on a loaded server
+   * (the photos of a batch analysed side by side) the same lines are read, so the same cards found.
+   */
   maxLines: number
-  /** Lines always read, whatever the time. */
-  minLines: number
-  /** Past `minLines`, no new line is started after this many milliseconds of OCR. */
-  budgetMs: number
   /** Quads (full-resolution corners) already read as cards: their lines are skipped. */
   exclude?: Quad[]
   /** Look for a fanned stack's aligned number rows (a photo where no whole card was found). */
@@ -818,9 +818,9 @@ function insideQuad(q: Quad, x: number, y: number): boolean {
 /**
  * A photo with no whole card (a close-up of the bottom row, a fanned stack): text lines over the
  * whole photo, the lowest first, and every distinct collector number found is one card. Bounded
- * in lines and time: an unreadable photo must not cost seconds of OCR.
+ * in lines: an unreadable photo must not cost seconds of OCR.
  */
-export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: KnownValues, limits: PhotoNumberLimits = { maxLines: 16, minLines: 8, budgetMs: 2500 }): Promise<{ found: PhotoNumber[], text: string }> {
+export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: KnownValues, limits: PhotoNumberLimits = { maxLines: 16 }): Promise<{ found: PhotoNumber[], text: string }> {
   // Work on a copy of at most 2000 px: close-up print is large, a fanned stack's is not tiny.
   const scale = Math.min(1, 2000 / Math.max(img.width, img.height))
   const small: RgbImage = scale === 1
@@ -851,15 +851,13 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
     .sort((a, b) => inStack(b) - inStack(a) || inStack(a) * (b.height - a.height) || numberShaped(b) - numberShaped(a) || b.y - a.y)
     .slice(0, Math.max(limits.maxLines, Math.min(MAX_STACK_ROWS, stackRows)))
   const texts: string[] = []
-  // As many lines at a time as there are workers; past the first `minLines`, no new batch once
-  // the budget is spent (a loaded machine still reads the likeliest lines).
+  // As many lines at a time as there are workers.
   const batch = Math.max(1, ocr.size)
   // Once a number the catalogue vouches for is found, QUIET_LINES more lines without another
   // one end the pass: a close-up holds one card, a fanned stack yields numbers line after line.
-  const started = performance.now()
   let lastFound = -1
   let foundCount = 0
-  for (let i = 0; i < lines.length && (i < limits.minLines || (foundCount >= 2 && i < stackRows) || performance.now() - started < limits.budgetMs); i += batch) {
+  for (let i = 0; i < lines.length; i += batch) {
     // A stack's rows are all read once it has shown two numbers; the quiet rule applies past them.
     if (lastFound >= 0 && (foundCount < 2 || i >= stackRows) && i - lastFound >= QUIET_LINES) break
     const read = await Promise.all(lines.slice(i, i + batch).map(async l =>
@@ -880,7 +878,7 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
   const readSoFar = lines.slice(0, texts.length).map((l, i) => i)
   const missed = foundCount >= 2
     ? readSoFar.filter(i => inStack(lines[i]!) && unread(i))
-    : foundCount === 0 && performance.now() - started < limits.budgetMs
+    : foundCount === 0
       ? readSoFar.filter(i => numberShaped(lines[i]!) && unread(i)).slice(0, Math.min(CLOSE_UP_RETRIES, limits.maxLines - texts.length))
       : []
   // Lines whose text came from the local-contrast read (read that way again when widened).
