@@ -27,6 +27,17 @@ describe('web UI pages', () => {
     await waitForHydration(page)
     await screenshot(page, 'phone-login')
 
+    // The sign-up form says which field is wrong before asking the server.
+    await page.goto('/register')
+    await waitForHydration(page)
+    await page.fill('#reg-name', 'Ash')
+    await page.fill('#reg-email', 'not an address')
+    await page.fill('#reg-password', 'short')
+    await page.click('[data-testid=register-form] button[type=submit]')
+    await expectText(page.locator('#reg-email-err'), 'Please enter a valid e-mail address.')
+    await expectText(page.locator('#reg-password-hint'), 'The password needs at least 10 characters.')
+    expect(new URL(page.url()).pathname).toBe('/register')
+
     const email = await signUpInBrowser(page, 'Ash')
     await page.click('[data-testid=account-link]')
     await page.waitForURL('**/account')
