@@ -178,15 +178,25 @@ export const unguardCell = (v: string) => (/^'[=+\-@\t\r]/.test(v) ? v.slice(1) 
 /** "Charizard - 4/102", "Pikachu (Secret)" → "Charizard", "Pikachu": TCGplayer decorates names. */
 export const plainName = (name: string) => name.replace(/\s+-\s+[\w.]+(?:\/[\w.]+)?\s*$/, '').replace(/\s*\([^)]*\)\s*$/, '').trim()
 
+/** What a format has no column for: no grading, place, notes, price or date. */
+const NO_DETAILS = { grader: null, grade: null, certNumber: null, location: null, notes: null, pricePaid: null, acquiredAt: null } as const
+
+/** The columns the collection apps share: `Quantity`, `Condition`, `Language`, and the printing's own name. */
+function copyColumns(get: Row, printing: string) {
+  return {
+    quantity: parseQuantity(get('Quantity')),
+    condition: mapCondition(get('Condition')),
+    language: mapLanguage(get('Language')),
+    finish: mapFinish(get(printing)),
+  }
+}
+
 const MAPPERS: Record<CsvFormatId, (get: Row) => MappedLine> = {
   pokeventory: (raw) => {
     const get: Row = (...n) => unguardCell(raw(...n))
     return {
       ref: { cardId: opt(get('card_id')), setCode: opt(get('set_id')) ?? opt(get('set_code')), setName: opt(get('set_name')), number: opt(get('local_id')), name: opt(get('name')) },
-      quantity: parseQuantity(get('quantity')),
-      condition: mapCondition(get('condition')),
-      language: mapLanguage(get('language')),
-      finish: mapFinish(get('finish')),
+      ...copyColumns(get, 'finish'),
       grader: text(get('grader')),
       grade: text(get('grade')),
       certNumber: text(get('cert_number')),
@@ -198,31 +208,18 @@ const MAPPERS: Record<CsvFormatId, (get: Row) => MappedLine> = {
   },
   dragonshield: get => ({
     ref: { setCode: opt(get('Set Code')), setName: opt(get('Set Name')), number: opt(get('Card Number')), name: opt(get('Card Name')) },
-    quantity: parseQuantity(get('Quantity')),
-    condition: mapCondition(get('Condition')),
-    language: mapLanguage(get('Language')),
-    finish: mapFinish(get('Printing')),
-    grader: null,
-    grade: null,
-    certNumber: null,
+    ...copyColumns(get, 'Printing'),
+    ...NO_DETAILS,
     location: text(get('Folder Name')),
-    notes: null,
     pricePaid: parsePrice(get('Price Bought')),
     acquiredAt: parseDate(get('Date Bought')),
   }),
   manabox: get => ({
     ref: { setCode: opt(get('Set code')), setName: opt(get('Set name')), number: opt(get('Collector number')), name: opt(get('Name')) },
-    quantity: parseQuantity(get('Quantity')),
-    condition: mapCondition(get('Condition')),
-    language: mapLanguage(get('Language')),
-    finish: mapFinish(get('Foil')),
-    grader: null,
-    grade: null,
-    certNumber: null,
+    ...copyColumns(get, 'Foil'),
+    ...NO_DETAILS,
     location: text(get('Binder Name')),
-    notes: null,
     pricePaid: parsePrice(get('Purchase price')),
-    acquiredAt: null,
   }),
   tcgplayer: get => ({
     ref: {
@@ -231,17 +228,8 @@ const MAPPERS: Record<CsvFormatId, (get: Row) => MappedLine> = {
       number: opt(get('Card Number')),
       name: opt(get('Simple Name')) ?? (get('Name') ? plainName(get('Name')) : undefined),
     },
-    quantity: parseQuantity(get('Quantity')),
-    condition: mapCondition(get('Condition')),
-    language: mapLanguage(get('Language')),
-    finish: mapFinish(get('Printing')),
-    grader: null,
-    grade: null,
-    certNumber: null,
-    location: null,
-    notes: null,
-    pricePaid: null,
-    acquiredAt: null,
+    ...copyColumns(get, 'Printing'),
+    ...NO_DETAILS,
   }),
   'tcgplayer-seller': (get) => {
     const line = get('Product Line').trim()
@@ -254,13 +242,7 @@ const MAPPERS: Record<CsvFormatId, (get: Row) => MappedLine> = {
       condition,
       language: 'en',
       finish,
-      grader: null,
-      grade: null,
-      certNumber: null,
-      location: null,
-      notes: null,
-      pricePaid: null,
-      acquiredAt: null,
+      ...NO_DETAILS,
     }
   },
 }
