@@ -12,10 +12,5 @@ defineRouteMeta({
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)
   const id = getUuidParam(event)
-  try {
-    return { batch: await getBatch(await useDb(), user.id, id) }
-  }
-  catch (error) {
-    toHttpError(error)
-  }
+  return { batch: await getBatch(await useDb(), user.id, id).catch(toHttpError) }
 })

@@ -17,12 +17,7 @@ defineRouteMeta({
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)
   const id = getUuidParam(event)
-  try {
-    const config = useServerConfig()
-    const photo = await readPhoto({ db: await useDb(), store: useImageStore(), ttlSeconds: config.imageTtlSeconds }, user.id, id)
-    return sendImageBytes(event, photo, 60)
-  }
-  catch (error) {
-    toHttpError(error)
-  }
+  const config = useServerConfig()
+  const photo = await readPhoto({ db: await useDb(), store: useImageStore(), ttlSeconds: config.imageTtlSeconds }, user.id, id).catch(toHttpError)
+  return sendImageBytes(event, photo, 60)
 })

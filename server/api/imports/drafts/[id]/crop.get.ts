@@ -12,11 +12,7 @@ defineRouteMeta({
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)
   const id = getUuidParam(event)
-  try {
-    // A draft's crop never changes.
-    return sendImageBytes(event, await getDraftCrop(await useDb(), user.id, id), 86400, true)
-  }
-  catch (error) {
-    toHttpError(error)
-  }
+  const crop = await getDraftCrop(await useDb(), user.id, id).catch(toHttpError)
+  // A draft's crop never changes.
+  return sendImageBytes(event, crop, 86400, true)
 })

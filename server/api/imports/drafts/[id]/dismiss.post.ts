@@ -16,10 +16,5 @@ defineRouteMeta({
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)
   const id = getUuidParam(event)
-  try {
-    return { draft: await dismissDraft(await useDb(), user.id, id) }
-  }
-  catch (error) {
-    toHttpError(error)
-  }
+  return { draft: await dismissDraft(await useDb(), user.id, id).catch(toHttpError) }
 })

@@ -12,10 +12,5 @@ defineRouteMeta({
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)
   const id = getUuidParam(event)
-  try {
-    return { draft: await getDraft(await useDb(), user.id, id) }
-  }
-  catch (error) {
-    toHttpError(error)
-  }
+  return { draft: await getDraft(await useDb(), user.id, id).catch(toHttpError) }
 })

@@ -40,10 +40,5 @@ export default defineEventHandler(async (event) => {
   const user = await requireUser(event)
   const id = getUuidParam(event)
   const input = await readBodyAs(event, draftSelectSchema)
-  try {
-    return await selectDraft(await useDb(), user.id, id, input)
-  }
-  catch (error) {
-    toHttpError(error)
-  }
+  return await selectDraft(await useDb(), user.id, id, input).catch(toHttpError)
 })
