@@ -604,8 +604,8 @@ const UPRIGHT_MARGIN = -0.02
  * Reads one straightened card. The likelier orientation (from the text-line layout) is read
  * first; the other only when no number parsed there (orientation is whatever makes the number
  * readable, or failing that, the name). `onPage`: a card of a binder page, read the way up it
- * lies and nothing else, with one look at its number corners (the cards of a page lie the same
- * way up, and a page has many: see analyzePhoto).
+ * lies and nothing else, its number corners looked at one after the other (the cards of a page
+ * lie the same way up, and a page has many: see analyzePhoto).
  */
 export async function readCardText(card: RgbImage, ocr: OcrPool, known: KnownValues, options: { onPage?: boolean } = {}): Promise<CardRead> {
   const flipped = rotate180(card)
@@ -614,7 +614,7 @@ export async function readCardText(card: RgbImage, ocr: OcrPool, known: KnownVal
   const order = firstTurned ? [flipped, card] : [card, flipped]
   let image = order[0]!
   let turned = firstTurned
-  let { bottom, name } = await readSide(image, ocr, known, onPage ? { looks: 1, oneByOne: true } : {})
+  let { bottom, name } = await readSide(image, ocr, known, onPage ? { looks: 2, oneByOne: true } : {})
   // A name row the catalogue knows says the card is the right way up: the turned side would
   // only cost another round of OCR (the number is simply unreadable on this card).
   // A number repaired out of noise (`0668` → 06/68, an upside-down `143/198`) settles nothing.

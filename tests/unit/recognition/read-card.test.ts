@@ -362,6 +362,18 @@ describe('reading cost', () => {
     expect(await readCardText(rotate180(card), ocr, index)).toMatchObject({ turned: true, settled: true })
   }, 60_000)
 
+  it('a binder page card whose first look at its number corners found nothing takes the second', async () => {
+    let looks = 0
+    const pool = counting()
+    pool.recognize = async ({ psm }) => {
+      if (psm === PSM.SPARSE_TEXT) looks++
+      return { text: psm === PSM.SINGLE_LINE ? 'Charmander HP 70' : '', confidence: 90, words: [] }
+    }
+    await readCardText(await drawnCard(), pool, index, { onPage: true })
+    // Both looks, each at the bottom-left corner and then the bottom-right one.
+    expect(looks).toBe(4)
+  }, 60_000)
+
   it('a binder page card reads the name band\'s second cut only when the first named no card', async () => {
     const card = await drawnCard()
     // A name row too weak to trust, a band that names the card at once.
