@@ -614,7 +614,7 @@ export async function readCardText(card: RgbImage, ocr: OcrPool, known: KnownVal
   const order = firstTurned ? [flipped, card] : [card, flipped]
   let image = order[0]!
   let turned = firstTurned
-  let { bottom, name } = await readSide(image, ocr, known, onPage ? { looks: 2, oneByOne: true } : {})
+  let { bottom, name } = await readSide(image, ocr, known, onPage ? { oneByOne: true } : {})
   // A name row the catalogue knows says the card is the right way up: the turned side would
   // only cost another round of OCR (the number is simply unreadable on this card).
   // A number repaired out of noise (`0668` → 06/68, an upside-down `143/198`) settles nothing.
