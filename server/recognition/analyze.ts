@@ -6,7 +6,7 @@ import { CARD_ASPECT, cardsAround, detectCards, dist, type Point, type Quad } fr
 import { seeNumber } from './number-match'
 import type { OcrPool } from './ocr-pool'
 import { type CardReading, isConfident, rankCandidates } from './rank'
-import { type PhotoNumberLimits, printedSomewhere, readCardText, readPhotoNumbers, textRunsDown } from './read-card'
+import { type PhotoNumberLimits, provesWayUp, readCardText, readPhotoNumbers, textRunsDown } from './read-card'
 import type { DraftResult, PhotoAnalysis, ReadText } from './types'
 import { cropJpeg, type RgbImage, toFullResolution, warpCard } from './warp'
 
@@ -245,9 +245,7 @@ async function readWholePhoto(photo: DecodedPhoto, options: AnalyzeOptions, limi
   const image: RgbImage = { rgb: photo.rgb, width: photo.width, height: photo.height }
   try {
     let { found, text } = await readPhotoNumbers(image, options.ocr, options.index, limits)
-    // Only repaired readings (`21020` off an upside-down `©2012` line), or numbers no card
-    // prints (`94/22` off upside-down digits), prove no way up either.
-    const clean = (numbers: typeof found) => numbers.some(f => !f.number.loose && printedSomewhere(f.number, options.index))
+    const clean = (numbers: typeof found) => provesWayUp(numbers.map(f => f.number), options.index)
     for (const angle of limits.stacks ? TURNS : []) {
       if (clean(found)) break
       const turned = await readPhotoNumbers(await turnedPhoto(image, angle), options.ocr, options.index, TURNED)

@@ -225,6 +225,14 @@ export function printedSomewhere(n: CardNumber, known: KnownValues): boolean {
   return (known.byNumber.get(numberKey(n.number)) ?? []).some(e => e.printedTotal === n.printedTotal)
 }
 
+/**
+ * Whether numbers read off a photo prove it lies the way it was read: a clean number (no repair:
+ * `21020` off an upside-down `©2012` line) padded as cards print it, that some card prints.
+ */
+export function provesWayUp(numbers: CardNumber[], known: KnownValues): boolean {
+  return numbers.some(n => !n.loose && printedSomewhere(n, known))
+}
+
 export interface BottomRead {
   numbers: CardNumber[]
   setCode: string | null

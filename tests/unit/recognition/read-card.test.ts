@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readCatalogFile } from '../../../server/catalog/source'
 import { buildCatalogIndex, type CatalogIndex, catalogEntriesFromFile, createOcrPool, type OcrPool } from '../../../server/recognition'
 import { PSM } from '../../../server/recognition/ocr-pool'
-import { alignedRows, boxMean, codesToSettle, darkGround, knownNameSimilarity, likelyTurned, localContrastPng, looseHp, matchCode, nameCorners, nameQueries, printedSomewhere, readBottom, readCardText, readPhotoNumbers, rowNumbers, secondOpinion, splitStackRows, stackRowParts, textRunsDown, unglued } from '../../../server/recognition/read-card'
+import { alignedRows, boxMean, codesToSettle, darkGround, knownNameSimilarity, likelyTurned, localContrastPng, looseHp, matchCode, nameCorners, nameQueries, printedSomewhere, provesWayUp, readBottom, readCardText, readPhotoNumbers, rowNumbers, secondOpinion, splitStackRows, stackRowParts, textRunsDown, unglued } from '../../../server/recognition/read-card'
 import { parseCardNumbers } from '../../../server/recognition/parse'
 import { CARD_H, CARD_W, type RgbImage, rotate180, rotate90 } from '../../../server/recognition/warp'
 
@@ -132,6 +132,17 @@ describe('printedSomewhere', () => {
     // Upside-down `036/142` and `©2024` lines.
     expect(printedSomewhere(number('21/50'), index)).toBe(false)
     expect(printedSomewhere(number('94/22'), index)).toBe(false)
+  })
+})
+
+describe('provesWayUp', () => {
+  it('takes a clean number some card prints as proof of the way up, not a repair nor digits that only parse', () => {
+    const numbers = (text: string) => parseCardNumbers(text, index.totals)
+    expect(provesWayUp(numbers('ETD 036/142'), index)).toBe(true)
+    // Off upside-down prints: digits no card prints that way, a padded total under an unpadded number, a glued year.
+    expect(provesWayUp(numbers('PS 94/22 (UI)'), index)).toBe(false)
+    expect(provesWayUp(numbers('© [8/010 own)'), index)).toBe(false)
+    expect(provesWayUp(numbers('21020'), index)).toBe(false)
   })
 })
 
