@@ -282,7 +282,8 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
         score += W.hp
         reasons.push(`HP ${entry.hp}`)
       }
-      else {
+      // `50` of a 150-HP card: the thin leading `1` is the glyph OCR drops most.
+      else if (entry.hp !== reading.hp + 100) {
         score += W.hpMismatch
       }
     }

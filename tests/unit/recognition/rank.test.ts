@@ -81,6 +81,12 @@ describe('rankCandidates', () => {
     expect(isConfident(ranked, THRESHOLD)).toBe(false)
   })
 
+  it('takes an HP that lost its leading 1 as no mismatch', () => {
+    // Hydreigon prints 150 (Black & White, XY), 160, 170, 180 HP: `50` keeps the 150 ones first.
+    const ranked = rankCandidates(index, reading({ names: ['Hydreigon'], hp: 50 }), 7)
+    expect(ranked.map(c => c.cardId)).toEqual(expect.arrayContaining(['bw3-79', 'bw4-103', 'bw6-97', 'bw6-98', 'bw9-78', 'bw11-99', 'xy11-86']))
+  })
+
   it('a card the catalogue lacks (a Japanese print) is not confident', () => {
     // Japanese Sprigatito: katakana name reads as noise, 021/078 is a Japanese set's numbering.
     const ranked = rankCandidates(index, reading({ number: '021/078', names: ['ニャオハ', 'HP 60'], hp: 60 }))
