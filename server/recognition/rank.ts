@@ -282,9 +282,10 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
         score += W.hp
         reasons.push(`HP ${entry.hp}`)
       }
-      // `50` of a 150-HP card: the thin leading `1` is the glyph OCR drops most.
-      else if (entry.hp !== reading.hp + 100) {
-        score += W.hpMismatch
+      // `50` of a 150-HP card: the thin leading `1` is the glyph OCR drops most, but a misread
+      // as well: half the mismatch.
+      else {
+        score += entry.hp === reading.hp + 100 ? W.hpMismatch / 2 : W.hpMismatch
       }
     }
     if (illustrator && drawnBy(entry, illustrator)) {

@@ -81,7 +81,7 @@ describe('rankCandidates', () => {
     expect(isConfident(ranked, THRESHOLD)).toBe(false)
   })
 
-  it('takes an HP that lost its leading 1 as no mismatch', () => {
+  it('takes an HP that lost its leading 1 as half a mismatch', () => {
     // Hydreigon prints 150 (Black & White, XY), 160, 170, 180 HP: `50` keeps the 150 ones first.
     const ranked = rankCandidates(index, reading({ names: ['Hydreigon'], hp: 50 }), 7)
     expect(ranked.map(c => c.cardId)).toEqual(expect.arrayContaining(['bw3-79', 'bw4-103', 'bw6-97', 'bw6-98', 'bw9-78', 'bw11-99', 'xy11-86']))
