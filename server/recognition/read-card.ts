@@ -851,6 +851,9 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
   const aligned = new Map(candidates.map((l, i) => [l, rows[i]!]))
   const inStack = (l: TextLine) => (aligned.get(l)! >= STACK_ROWS ? 1 : 0)
   const stackRows = candidates.filter(l => inStack(l)).length
+  // Twice as many rows sharing an edge as a stack needs: plainly a fanned stack (a close-up's
+  // prose lines up with fewer), so one number among its rows is enough to read them all.
+  const stackNumbers = Math.max(0, ...rows) >= STACK_ROWS * 2 ? 1 : 2
   const lines = candidates
     // The rows of a fanned stack first, the tallest first (the number row, with its code box, is
     // taller than the illustrator and copyright lines that line up with it); then number-shaped
@@ -866,8 +869,9 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
   let lastFound = -1
   let foundCount = 0
   for (let i = 0; i < lines.length; i += batch) {
-    // A stack's rows are all read once it has shown two numbers; the quiet rule applies past them.
-    if (lastFound >= 0 && (foundCount < 2 || i >= stackRows) && i - lastFound >= QUIET_LINES) break
+    // A stack's rows are all read once it has shown two numbers (one, when plainly a stack); the
+    // quiet rule applies past them.
+    if (lastFound >= 0 && (foundCount < stackNumbers || i >= stackRows) && i - lastFound >= QUIET_LINES) break
     const read = await Promise.all(lines.slice(i, i + batch).map(async l =>
       (await ocr.recognize({ image: await linePng(small, l), psm: PSM.SINGLE_LINE })).text.trim()))
     read.forEach((text, k) => {
@@ -878,13 +882,14 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
     })
     texts.push(...read)
   }
-  // Two numbers or more among aligned rows: a fanned stack. Its rows the plain read missed are
-  // read again with local contrast, scaled for their digits (half the row: code box, `H`), then
-  // lifted (`LIFTS`). No number at all (faint grey digits on a close-up): the first number-shaped
-  // lines read, likewise, within the pass's bounds (lines and time).
+  // Numbers among aligned rows (`stackNumbers`): a fanned stack. Its rows the plain read missed
+  // are read again with local contrast, scaled for their digits (half the row: code box, `H`),
+  // then lifted (`LIFTS`). No number at all (faint grey digits on a close-up): the first
+  // number-shaped lines read, likewise, within the pass's bounds.
   const unread = (i: number) => parseCardNumbers(texts[i]!, known.totals).length === 0
   const readSoFar = lines.slice(0, texts.length).map((l, i) => i)
-  const missed = foundCount >= 2
+  const stack = foundCount >= stackNumbers
+  const missed = stack
     ? readSoFar.filter(i => inStack(lines[i]!) && unread(i))
     : foundCount === 0
       ? readSoFar.filter(i => numberShaped(lines[i]!) && unread(i)).slice(0, Math.min(CLOSE_UP_RETRIES, limits.maxLines - texts.length))
@@ -901,7 +906,7 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
           if (numbers.length > 0) {
             // A stack row only a second try could read: a second opinion, lifted. Where it
             // reads another number, both go on (the second as a repair) for the ranking to weigh.
-            const other = foundCount >= 2 ? (await ocr.recognize({ image: await linePng(small, part, { lift: LIFTS[0]! }), psm: PSM.SINGLE_LINE })).text.trim() : ''
+            const other = stack ? (await ocr.recognize({ image: await linePng(small, part, { lift: LIFTS[0]! }), psm: PSM.SINGLE_LINE })).text.trim() : ''
             texts[i] = secondOpinion(again, numbers, other, known)
             lines[i] = part
             local.add(part)
@@ -924,7 +929,7 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
     }
   }
   // A stack's rows the line finder split in two (short energy rows), put back together, read last.
-  if (foundCount >= 2 && limits.stacks) {
+  if (stack && limits.stacks) {
     const rows = lines.slice(0, texts.length).filter((l, i) => inStack(l) && !unread(i))
     const joined = splitStackRows(candidates, rows, side * 0.015).slice(0, MAX_SPLIT_ROWS)
     const read = await Promise.all(joined.map(l => readSplitRow(small, ocr, l, known)))
@@ -943,7 +948,7 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
     if (!number) continue
     // A number that looks cut (`1/086`: large print in a thin face leaves glyphs outside the line
     // found; `005/16`: the total's end faint or beyond it): the row is read again, wider.
-    if (!limits.stacks || foundCount < 2) {
+    if (!limits.stacks || !stack) {
       const wider = await readWider(small, ocr, l, number, known, local.has(l))
       if (wider) ({ l, line, numbers, number } = wider)
     }

@@ -303,6 +303,32 @@ describe('split stack rows', () => {
   })
 })
 
+describe('a plain stack', () => {
+  it('one number among seven rows that line up is enough to read the others again', async () => {
+    const numbers = ['010', '126', '101', '045', '143', '122', '079']
+    const rows = numbers.map((n, i) => `<rect x="0" y="${35 + i * 110}" width="1400" height="70" fill="#c9a13a"/>
+      <rect x="60" y="${52 + i * 110}" width="70" height="36" rx="5" fill="#333"/>
+      <text x="140" y="${80 + i * 110}" font-family="DejaVu Sans" font-weight="bold" font-style="italic" font-size="30" fill="#222">${n}/167</text>`).join('')
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1400" height="820"><rect width="100%" height="100%" fill="#888"/>${rows}</svg>`
+    const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true })
+    // Blurred or tilted rows: the plain read gets one number; the local-contrast one (scaled for
+    // the digits, so twice as tall) gets each row's.
+    const pool = counting()
+    let plainNumber = true
+    const again = numbers.slice(1)
+    pool.recognize = async ({ image }) => {
+      pool.calls++
+      const { height } = await sharp(image).metadata()
+      if (height! > 100) return { text: `TWM ${again.shift() ?? ''}/167`, confidence: 60, words: [] }
+      const text = plainNumber ? 'TWM 010/167' : 'EEE re'
+      plainNumber = false
+      return { text, confidence: 60, words: [] }
+    }
+    const { found } = await readPhotoNumbers({ rgb: data, width: info.width, height: info.height }, pool, index, { maxLines: 16, stacks: true })
+    expect(found.map(f => f.number.number).sort()).toEqual([...numbers].sort())
+  })
+})
+
 describe('second opinions on a stack row', () => {
   it('appends a second reading only when it reads another number the catalogue vouches for', () => {
     expect(secondOpinion('(WITLI 075/167 +.', parseCardNumbers('(WITLI 075/167 +.', index.totals), 'WITT 79/167 +', index)).toBe('(WITLI 075/167 +.\nWITT 79/167 +')
