@@ -801,7 +801,9 @@ const STACK_ROWS = 3
  */
 export function alignedRows(lines: TextLine[], tolerance: number): number[] {
   const shaped = lines.filter(l => numberShaped(l))
+  // Another row, about as tall: a line's own ends (`rowEnds`) share its edge but not another row.
   const similar = (a: TextLine, b: TextLine) => Math.abs(a.height - b.height) <= Math.max(a.height, b.height) * 0.35
+    && (a === b || Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y) < Math.min(a.height, b.height) / 2)
   return lines.map((l) => {
     if (!numberShaped(l)) return 0
     const left = shaped.filter(o => similar(l, o) && Math.abs(o.x - l.x) <= tolerance).length

@@ -253,6 +253,8 @@ describe('fanned stacks', () => {
     expect(alignedRows(lines, 20)).toEqual([3, 3, 3, 1, 0, 0])
     // Right-aligned rows (numbers printed bottom-right before 2011) count too.
     expect(alignedRows([row(100, 10, 200), row(150, 60, 150), row(50, 110, 250)], 10)).toEqual([3, 3, 3])
+    // A copyright line and its two ends (`rowEnds`) share its edges, but are one row.
+    expect(alignedRows([row(300, 900, 700, 50), row(300, 900, 400, 50), row(600, 900, 400, 50)], 20)).toEqual([1, 1, 1])
   })
 
   it('reads a row merged with the illustrator line above it from its bottom too', () => {
