@@ -218,7 +218,7 @@ export async function analyzePhoto(bytes: Buffer, options: AnalyzeOptions): Prom
  * Bounds of the whole-photo pass (lines read): generous when no card was found
  * (a close-up or a fanned stack is all there is), small around detected cards.
  */
-const NO_CARD = { maxLines: 16, stacks: true }
+const NO_CARD = { maxLines: 20, stacks: true }
 const OUTSIDE_CARDS = { maxLines: 6 }
 
 /**
