@@ -2,7 +2,7 @@ import sharp from 'sharp'
 import { cardBorder } from './border'
 import type { CatalogIndex } from './catalog-index'
 import { decodePhoto, type DecodedPhoto } from './decode'
-import { CARD_ASPECT, cardsAround, detectCards, dist, type Point, type Quad } from './detect'
+import { CARD_ASPECT, cardsAround, coverage, detectCards, dist, type Point, type Quad } from './detect'
 import { seeNumber } from './number-match'
 import type { OcrPool } from './ocr-pool'
 import { type CardReading, isConfident, rankCandidates } from './rank'
@@ -45,7 +45,8 @@ function orientedQuad(q: Quad, turned: boolean): Quad {
   return turned ? [q[2], q[3], q[0], q[1]] : q
 }
 
-interface CardOutcome { draft: DraftResult, reading?: CardReading, settled: boolean }
+/** `grown`: read from a part of a card grown to the card (`cardsAround`). */
+export interface CardOutcome { draft: DraftResult, reading?: CardReading, settled: boolean, grown?: boolean }
 
 async function analyzeCard(photo: DecodedPhoto, quad: Quad, options: AnalyzeOptions, onPage = false): Promise<CardOutcome> {
   try {
@@ -56,8 +57,8 @@ async function analyzeCard(photo: DecodedPhoto, quad: Quad, options: AnalyzeOpti
     // read, the one the catalogue knows better kept).
     const wholes = cardsAround(quad).filter(q => mostlyInside(q, photo))
     const outcomes = await Promise.all(wholes.map(async q => readCard(await warpCard(photo, q), q, options, onPage)))
-    const best = outcomes.sort((a, b) => (b.draft.candidates[0]?.score ?? 0) - (a.draft.candidates[0]?.score ?? 0))[0]
-    return best ?? await readCard(card, quad, options, onPage)
+    const best = outcomes.sort((a, b) => topScore(b) - topScore(a))[0]
+    return best ? { ...best, grown: true } : await readCard(card, quad, options, onPage)
   }
   catch (error) {
     return { draft: failedDraft(round(quad), error), settled: true }
@@ -83,6 +84,24 @@ async function readCard(card: RgbImage, quad: Quad, options: AnalyzeOptions, onP
   return { draft, reading, settled: read.settled }
 }
 
+const topScore = (o: CardOutcome) => o.draft.candidates[0]?.score ?? 0
+
+/** Share of a grown card's quad another draft's covers beyond which both are one card. */
+const SAME_CARD = 0.6
+
+/**
+ * One draft per card: a card's art box and its text box are each card-shaped, turned a quarter
+ * (half a card is 44 × 63 mm), and each grows to the whole card; the better read is kept.
+ */
+export function oneDraftPerCard(outcomes: CardOutcome[]): CardOutcome[] {
+  const quad = (o: CardOutcome) => o.draft.quad as Quad | null
+  return outcomes.filter((o, i) => !o.grown || !outcomes.some((other, j) => {
+    const a = quad(o), b = quad(other)
+    if (j === i || !a || !b || Math.max(coverage(a, b), coverage(b, a)) < SAME_CARD) return false
+    return topScore(other) > topScore(o) || (topScore(other) === topScore(o) && j < i)
+  }))
+}
+
 /** Every corner in the photo, or outside it by less than a tenth of the card (a card may stick out a little). */
 function mostlyInside(q: Quad, photo: { width: number, height: number }): boolean {
   const slack = 0.1 * Math.max(dist(q[0], q[1]), dist(q[1], q[2]))
@@ -101,7 +120,7 @@ const PAGE_CARDS = 4
  * off upside-down print) are read turned too, kept upright only when that proves nothing.
  */
 async function analyzeCards(photo: DecodedPhoto, found: Quad[], options: AnalyzeOptions): Promise<CardOutcome[]> {
-  if (found.length < PAGE_CARDS) return Promise.all(found.map(q => analyzeCard(photo, q, options)))
+  if (found.length < PAGE_CARDS) return oneDraftPerCard(await Promise.all(found.map(q => analyzeCard(photo, q, options))))
   const quads = samePageWay(found)
   const readTurned = (i: number) => analyzeCard(photo, orientedQuad(quads[i]!, true), options, true)
   const upright = await Promise.all(quads.map(q => analyzeCard(photo, q, options, true)))

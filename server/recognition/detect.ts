@@ -86,7 +86,7 @@ function pointInQuad(p: Point, q: Point[]): boolean {
 }
 
 /** Share of quad `a` covered by quad `b`, estimated on a 16 × 16 sample grid. */
-function coverage(a: Quad, b: Quad): number {
+export function coverage(a: Quad, b: Quad): number {
   let inA = 0, inBoth = 0
   const xs = a.map(p => p[0]), ys = a.map(p => p[1])
   const x0 = Math.min(...xs), x1 = Math.max(...xs), y0 = Math.min(...ys), y1 = Math.max(...ys)

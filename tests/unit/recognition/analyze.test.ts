@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readCatalogFile } from '../../../server/catalog/source'
-import { samePageWay } from '../../../server/recognition/analyze'
+import { type CardOutcome, oneDraftPerCard, samePageWay } from '../../../server/recognition/analyze'
 import { cardsAround, type Quad } from '../../../server/recognition/detect'
 import {
   analyzePhoto, buildCatalogIndex, type CatalogIndex, catalogEntriesFromFile, createOcrPool, decodePhoto, detectCards,
@@ -62,6 +62,29 @@ describe('cardsAround', () => {
     expect(box(down as never)).toEqual([100, 150, 730, 1030])
     // Each starts on a short side (630 wide), so the warp puts the card upright or upside down.
     for (const q of [down!, up!]) expect(Math.hypot(q[1][0] - q[0][0], q[1][1] - q[0][1])).toBeCloseTo(630, 0)
+  })
+})
+
+describe('oneDraftPerCard', () => {
+  const outcome = (quad: Quad, score: number, grown = true): CardOutcome => ({
+    draft: { quad, crop: null, read: { name: null, hp: null, number: null, printedTotal: null, setCode: null, lang: null, raw: {} }, candidates: [{ cardId: `c${score}`, score } as never], confident: false, status: 'pending', failureReason: null },
+    settled: false,
+    grown,
+  })
+  // A card 630 × 880 found as its two halves, each grown to the card: nearly the same quad twice.
+  const fromTop = outcome([[100, 1030], [100, 150], [730, 150], [730, 1030]], 0.5)
+  const fromBottom = outcome([[110, 1040], [110, 160], [740, 160], [740, 1040]], 0.7)
+
+  it('keeps the better of two grown drafts of one card', () => {
+    expect(oneDraftPerCard([fromTop, fromBottom])).toEqual([fromBottom])
+    expect(oneDraftPerCard([fromTop, { ...fromBottom, draft: { ...fromBottom.draft, candidates: [] } }])).toHaveLength(1)
+  })
+
+  it('keeps cards side by side, and drafts of whole outlines however they overlap', () => {
+    const beside = outcome([[800, 1030], [800, 150], [1430, 150], [1430, 1030]], 0.9)
+    expect(oneDraftPerCard([fromTop, beside])).toEqual([fromTop, beside])
+    const whole = { ...fromBottom, grown: false }
+    expect(oneDraftPerCard([whole, { ...fromTop, draft: { ...fromTop.draft, candidates: [{ cardId: 'x', score: 0.9 } as never] }, grown: false }])).toHaveLength(2)
   })
 })
 
