@@ -255,6 +255,7 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
   const illustrator = reading.illustrator ? foldName(reading.illustrator) : null
   // A name read cleanly (`Scizor`): a number repaired out of noise (`208 4197` → 4/197) that
   // belongs to a card of another name is likelier a wrong repair than a wrong name.
+  const seenTotal = reading.seenNumbers?.[0]?.match(/\/\D*\d+$/)?.[0] ?? null
   const cleanName = searched.some(s => queries.includes(s.q) && s.matches.some(m => m.similarity >= CLEAN_NAME && m.name.length >= 5))
   const scored = [...pool.values()].map((entry) => {
     const reasons: string[] = []
@@ -314,6 +315,12 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
       // Tied numbers all count, in the order the match gave them.
       score += W.numberSeen - SEEN_TIE_STEP * seenAt
       reasons.push(`number ${reading.seenNumbers![seenAt]} seen`)
+    }
+    // The total seen is surer than the number before it (`3/17` seen for `2/17`: one digit of a
+    // blurred corner against three shared): a sibling of the set ranks next.
+    else if (seenTotal && num.weight < W.numberNoTotal && printed.text.endsWith(seenTotal)) {
+      score += W.numberSeen / 2
+      reasons.push(`total ${seenTotal.slice(1)} seen`)
     }
     // Digits of the bottom row that spell this printing's number, what little is left of it.
     const digits = printed.text.split('/')[0]!

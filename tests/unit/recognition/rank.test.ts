@@ -251,6 +251,14 @@ describe('rankCandidates', () => {
     expect(read.find(c => c.reasons.some(r => r.endsWith('seen')))?.score ?? 0).toBeLessThan(read[0]!.score)
   })
 
+  it('the total of a number seen brings the set\'s other printings of the name next', () => {
+    // POP Series 6 and 9 print Manaphy as 3/17 and 2/17: a blurred corner seen as `3/17` is one digit off.
+    const seen = rankCandidates(index, reading({ names: ['Manaphy'], hp: 70, seenNumbers: ['3/17'] }), 5)
+    expect(seen.slice(0, 2).map(c => c.cardId)).toEqual(['pop6-3', 'pop9-2'])
+    expect(seen[1]!.reasons).toContain('total 17 seen')
+    expect(seen[1]!.score).toBeGreaterThan(seen[2]!.score)
+  })
+
   it('the digits of a number left in the bottom row tell printings of the name apart, never sure', () => {
     const named = rankCandidates(index, reading({ names: ['Sprigatito'], hp: 60 }), 5)
     expect(named[0]!.cardId).not.toBe('sv02-012')
