@@ -48,21 +48,30 @@ function orientedQuad(q: Quad, turned: boolean): Quad {
 /** `grown`: read from a part of a card grown to the card (`cardsAround`). */
 export interface CardOutcome { draft: DraftResult, reading?: CardReading, settled: boolean, grown?: boolean }
 
-async function analyzeCard(photo: DecodedPhoto, quad: Quad, options: AnalyzeOptions, onPage = false): Promise<CardOutcome> {
+async function analyzeCard(photo: DecodedPhoto, quad: Quad, options: AnalyzeOptions, onPage = false, aroundArt?: Quad): Promise<CardOutcome> {
   try {
-    const card = await warpCard(photo, quad)
-    // A binder page's cells are whole cards (the grid vouches for them).
-    if (onPage || !textRunsDown(card)) return await readCard(card, quad, options, onPage)
-    // Part of a card taken for a whole one: the card it belongs to, grown on either side (both
-    // read, the one the catalogue knows better kept).
-    const wholes = cardsAround(quad).filter(q => mostlyInside(q, photo))
-    const outcomes = await Promise.all(wholes.map(async q => readCard(await warpCard(photo, q), q, options, onPage)))
-    const best = outcomes.sort((a, b) => topScore(b) - topScore(a))[0]
-    return best ? { ...best, grown: true } : await readCard(card, quad, options, onPage)
+    const outcome = await readQuad(photo, quad, options, onPage)
+    // Nothing proven: it may be an art box, its card's outline lost on a table of its colour.
+    // The card around it is kept only when its read proves it.
+    if (outcome.settled || !aroundArt || !mostlyInside(aroundArt, photo)) return outcome
+    const around = await readCard(await warpCard(photo, aroundArt), aroundArt, options, onPage)
+    return around.settled ? { ...around, grown: true } : outcome
   }
   catch (error) {
     return { draft: failedDraft(round(quad), error), settled: true }
   }
+}
+
+async function readQuad(photo: DecodedPhoto, quad: Quad, options: AnalyzeOptions, onPage: boolean): Promise<CardOutcome> {
+  const card = await warpCard(photo, quad)
+  // A binder page's cells are whole cards (the grid vouches for them).
+  if (onPage || !textRunsDown(card)) return readCard(card, quad, options, onPage)
+  // Part of a card taken for a whole one: the card it belongs to, grown on either side (both
+  // read, the one the catalogue knows better kept).
+  const wholes = cardsAround(quad).filter(q => mostlyInside(q, photo))
+  const outcomes = await Promise.all(wholes.map(async q => readCard(await warpCard(photo, q), q, options, onPage)))
+  const best = outcomes.sort((a, b) => topScore(b) - topScore(a))[0]
+  return best ? { ...best, grown: true } : readCard(card, quad, options, onPage)
 }
 
 async function readCard(card: RgbImage, quad: Quad, options: AnalyzeOptions, onPage: boolean): Promise<CardOutcome> {
@@ -119,8 +128,17 @@ const PAGE_CARDS = 4
  * cards lie the same way up), all are taken turned, and those that proved upright (a stray number
  * off upside-down print) are read turned too, kept upright only when that proves nothing.
  */
-async function analyzeCards(photo: DecodedPhoto, found: Quad[], options: AnalyzeOptions): Promise<CardOutcome[]> {
-  if (found.length < PAGE_CARDS) return oneDraftPerCard(await Promise.all(found.map(q => analyzeCard(photo, q, options))))
+async function analyzeCards(photo: DecodedPhoto, found: Quad[], options: AnalyzeOptions, hints: CardHint[] = []): Promise<CardOutcome[]> {
+  const outcomes = await readCards(photo, found, options, hints)
+  // A cell a grid left for a card whose outline was not found: a card only if one was read there.
+  return outcomes.filter((o, i) => !hints[i]?.inferred || o.settled)
+}
+
+/** What detection adds to a card's quad, at the photo's full resolution. */
+interface CardHint { aroundArt?: Quad, inferred?: boolean }
+
+async function readCards(photo: DecodedPhoto, found: Quad[], options: AnalyzeOptions, hints: CardHint[]): Promise<CardOutcome[]> {
+  if (found.length < PAGE_CARDS) return oneDraftPerCard(await Promise.all(found.map((q, i) => analyzeCard(photo, q, options, false, hints[i]?.aroundArt))))
   const quads = samePageWay(found)
   const readTurned = (i: number) => analyzeCard(photo, orientedQuad(quads[i]!, true), options, true)
   const upright = await Promise.all(quads.map(q => analyzeCard(photo, q, options, true)))
@@ -200,7 +218,8 @@ export async function analyzePhoto(bytes: Buffer, options: AnalyzeOptions): Prom
     if (whole) quads.push(whole)
   }
   if (quads.length > 0) {
-    const outcomes = await analyzeCards(photo, quads, options)
+    const hints = detected.map(d => ({ aroundArt: d.aroundArt && toFullResolution(d.aroundArt, photo.small.scale), inferred: d.inferred }))
+    const outcomes = await analyzeCards(photo, quads, options, hints)
     const readings = new Map(outcomes.filter(o => o.reading).map(o => [o.draft, o.reading!]))
     drafts = outcomes.map(o => o.draft)
     // No number on any card found (a fanned stack whose top card was taken for a whole card, a

@@ -15,6 +15,10 @@ export interface DetectedCard {
   texture?: number
   /** Corners only approximated (a minimum-area rectangle of a rounded or broken outline): worth snapping to the edges. */
   rough?: boolean
+  /** The card around it, were it that card's art box (`cardAroundArtBox`; only off binder pages). */
+  aroundArt?: Quad
+  /** No outline found: the cell a grid of cards leaves for it (`fillGrid`), to keep only if a card is read there. */
+  inferred?: boolean
 }
 
 export interface DetectOptions {
@@ -119,6 +123,7 @@ export function detectCards(rgb: Buffer, width: number, height: number, options:
   // Quads fitted from the straight edges of a broken outline: used only where no clean outline is.
   const fallback: DetectedCard[] = []
   let gradient: Gradient | undefined
+  let printed: (q: Quad) => number = () => 0
 
   withMats((track) => {
     const src = track(new cv.Mat(height, width, cv.CV_8UC3))
@@ -181,6 +186,8 @@ export function detectCards(rgb: Buffer, width: number, height: number, options:
     // An empty binder pocket is card-shaped too; a card has print (edges) inside.
     const texture = textureMap as { data: Uint8Array, cols: number }
     for (const c of [...found, ...fallback]) c.texture = edgeDensity(texture.data, width, height, c.quad)
+    const textureData = texture.data.slice()
+    printed = q => edgeDensity(textureData, width, height, q)
   })
   // A card with little print (a basic energy's flat colour) is no empty pocket: its art box, a
   // textured sideways part, lies inside it.
@@ -195,7 +202,12 @@ export function detectCards(rgb: Buffer, width: number, height: number, options:
     // Likewise a card's inner frame is card-shaped: the outermost good outline is the card.
     if (overlapping.every(k => isPartOf(k, f) || isInnerFrameOf(k, f))) cards = [...cards.filter(k => !overlapping.includes(k)), f]
   }
-  return completeGrid(cards === kept ? kept : readingOrder(cards)).map(c => (c.rough ? refineCard(c, gradient!) : c))
+  const grid = completeGrid(cards === kept ? kept : readingOrder(cards))
+  // Glare that hid the card's outline hides print too: a little is enough, the read decides.
+  const filled = fillGrid(grid, q => !touchesFrame(q, width, height) && printed(q) >= MIN_TEXTURE / 4)
+  const result = (filled === grid ? grid : readingOrder(filled)).map(c => (c.rough ? refineCard(c, gradient!) : c))
+  // A few cards on a table: any may be an art box whose card's outline was lost on a table of its colour.
+  return result.length < GRID_CARDS ? result.map(c => ({ ...c, aroundArt: cardAroundArtBox(c.quad, gradient!) })) : result
 }
 
 /** Fewest cards that make a grid (a binder page) whose odd one out is worth repairing. */
@@ -267,6 +279,83 @@ export function completeGrid(cards: DetectedCard[]): DetectedCard[] {
   })
 }
 
+/** Centres closer than this share of a card's size (across the axis) are in one row or column. */
+const SAME_LINE = 0.5
+
+/** Groups values into runs whose neighbours are closer than `gap`: the index of each value's run. */
+function clusters(values: number[], gap: number): number[] {
+  const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0])
+  const out = new Array<number>(values.length)
+  let run = 0
+  order.forEach(([v, i], k) => {
+    if (k > 0 && v - order[k - 1]![0] >= gap) run++
+    out[i] = run
+  })
+  return out
+}
+
+/** `q`'s corners turned to start where `like`'s do (both clockwise), once both are moved to one centre. */
+function alignCorners(q: Quad, like: Quad): Quad {
+  const [qx, qy] = centre(q), [lx, ly] = centre(like)
+  let best = q, bestError = Infinity
+  for (let k = 0; k < 4; k++) {
+    const turned = [0, 1, 2, 3].map(i => q[(i + k) % 4]!) as Quad
+    const error = turned.reduce((s, p, i) => s + Math.hypot(p[0] - qx - like[i]![0] + lx, p[1] - qy - like[i]![1] + ly), 0)
+    if (error < bestError) {
+      best = turned
+      bestError = error
+    }
+  }
+  return best
+}
+
+/**
+ * A binder page's card whose outline was not found at all (glare over it, a sleeve's edge): the
+ * cell its row and column make, the fourth corner of the parallelogram of three cards around it,
+ * when `holdsCard` (print inside it, within the photo). Marked `inferred`: only a card read there
+ * keeps it.
+ */
+export function fillGrid(cards: DetectedCard[], holdsCard: (q: Quad) => boolean): DetectedCard[] {
+  if (cards.length < 3) return cards
+  const areas = cards.map(c => c.area).sort((a, b) => a - b)
+  const medianArea = areas[Math.floor(areas.length / 2)]!
+  const axis = longAxis(cards.find(c => c.area === medianArea)!.quad)
+  const regular = cards.filter(c => c.area > medianArea * 0.75 && c.area < medianArea * 1.33 && angleBetween(longAxis(c.quad), axis) < 15)
+  if (regular.length < 3) return cards
+  const long = Math.sqrt(medianArea / CARD_ASPECT), short = long * CARD_ASPECT
+  const centres = regular.map(c => centre(c.quad))
+  const rows = clusters(centres.map(([x, y]) => x * axis.dx + y * axis.dy), long * SAME_LINE)
+  const columns = clusters(centres.map(([x, y]) => y * axis.dx - x * axis.dy), short * SAME_LINE)
+  const at = new Map<string, Quad>()
+  for (let i = 0; i < regular.length; i++) {
+    const key = `${rows[i]}:${columns[i]}`
+    // Two cards in one cell: no grid.
+    if (at.has(key)) return cards
+    at.set(key, regular[i]!.quad)
+  }
+  const added: DetectedCard[] = []
+  for (let r = 0; r <= Math.max(...rows); r++) {
+    for (let c = 0; c <= Math.max(...columns); c++) {
+      if (at.has(`${r}:${c}`)) continue
+      // Any card of its row, one of its column, and the card where their column and row meet.
+      const triple = regular.map((_, i) => i).flatMap((i) => {
+        if (rows[i] !== r) return []
+        return regular.map((_, j) => j).filter(j => columns[j] === c).flatMap((j) => {
+          const corner = at.get(`${rows[j]}:${columns[i]}`)
+          return corner ? [[regular[i]!.quad, regular[j]!.quad, corner] as const] : []
+        })
+      })[0]
+      if (!triple) continue
+      const [inRow, inColumn, across] = triple
+      const a = alignCorners(inColumn, inRow), b = alignCorners(across, inRow)
+      const quad = inRow.map((p, i) => [p[0] + a[i]![0] - b[i]![0], p[1] + a[i]![1] - b[i]![1]]) as Quad
+      if (cards.some(k => coverage(quad, k.quad) > 0.2 || coverage(k.quad, quad) > 0.2) || !holdsCard(quad)) continue
+      added.push({ quad, score: 0, area: polygonArea(quad), inferred: true })
+    }
+  }
+  return added.length > 0 ? [...cards, ...added] : cards
+}
+
 /** The blurred grey working copy, whose gradient locates a card's edges. */
 export interface Gradient { grey: Uint8Array, width: number, height: number }
 
@@ -296,9 +385,21 @@ function edgeStrength(g: Gradient, a: Point, b: Point, nx: number, ny: number): 
  * must still be card-shaped.
  */
 export function refineCard(card: DetectedCard, g: Gradient): DetectedCard {
-  const q = card.quad
+  const snapped = snapSides(card.quad, card.area, g, 1.8, 1)
+  if (!snapped) return card
+  const area = polygonArea(snapped.quad)
+  if (area < card.area * 0.8 || area > card.area * 1.2) return card
+  return { ...card, quad: snapped.quad, area }
+}
+
+/**
+ * Each side of a quad moved onto the strongest straight edge within a tenth of its size (`inward`:
+ * the share of that reach it may move inwards), when that edge is `gain` times stronger than where
+ * the side was; null when the result is no card shape. `weakest`: the strength of its weakest side.
+ */
+function snapSides(q: Quad, area: number, g: Gradient, gain: number, inward: number): { quad: Quad, weakest: number } | null {
   const [cx, cy] = centre(q)
-  const reach = Math.max(3, Math.round(Math.sqrt(card.area) * 0.1))
+  const reach = Math.max(3, Math.round(Math.sqrt(area) * 0.1))
   const step = Math.max(1, Math.round(reach / 12))
   const sides: EdgeLine[] = []
   for (let i = 0; i < 4; i++) {
@@ -313,26 +414,57 @@ export function refineCard(card: DetectedCard, g: Gradient): DetectedCard {
     }
     const base = edgeStrength(g, a, b, nx, ny)
     let best = { s: base, d0: 0, d1: 0 }
-    for (let d0 = -reach; d0 <= reach; d0 += step) {
-      for (let d1 = -reach; d1 <= reach; d1 += step) {
+    const from = -Math.round(reach * inward)
+    for (let d0 = from; d0 <= reach; d0 += step) {
+      for (let d1 = from; d1 <= reach; d1 += step) {
         const s = edgeStrength(g, [a[0] + nx * d0, a[1] + ny * d0], [b[0] + nx * d1, b[1] + ny * d1], nx, ny)
         if (s > best.s) best = { s, d0, d1 }
       }
     }
-    const moved = best.s > base * 1.8 ? best : { s: base, d0: 0, d1: 0 }
+    const moved = best.s > base * gain ? best : { s: base, d0: 0, d1: 0 }
     const a2: Point = [a[0] + nx * moved.d0, a[1] + ny * moved.d0], b2: Point = [b[0] + nx * moved.d1, b[1] + ny * moved.d1]
     const l2 = dist(a2, b2)
     sides.push({ px: a2[0], py: a2[1], dx: (b2[0] - a2[0]) / l2, dy: (b2[1] - a2[1]) / l2, support: moved.s })
   }
   const corners = [0, 1, 2, 3].map(i => intersect(sides[(i + 3) % 4]!, sides[i]!))
-  if (corners.some(p => !p)) return card
+  if (corners.some(p => !p)) return null
   const quad = corners as Quad
-  if (!isConvex(quad)) return card
+  if (!isConvex(quad)) return null
   const { aspect, parallel } = shapeOf(quad)
-  if (aspect < 0.6 || aspect > 0.84 || parallel < 0.72) return card
-  const area = polygonArea(quad)
-  if (area < card.area * 0.8 || area > card.area * 1.2) return card
-  return { ...card, quad, area }
+  if (aspect < 0.6 || aspect > 0.84 || parallel < 0.72) return null
+  return { quad, weakest: Math.min(...sides.map(s => s.support)) }
+}
+
+/** Where a card's art box lies on it: most of its width, its top edge a tenth of the way down. */
+const ART_BOX = { width: 0.87, top: 0.09 }
+
+/**
+ * The two whole cards an art box may belong to. Framed in white, it is card-shaped, turned a
+ * quarter: its long sides run across the card, which is wider by its margins and reaches past
+ * one long side by its name band and past the other by its text.
+ */
+export function cardsAroundArtBox(q: Quad): Quad[] {
+  const [a, b, c, d] = dist(q[0], q[1]) <= dist(q[1], q[2]) ? q : [q[1], q[2], q[3], q[0]]
+  // u along the long sides (a→d, b→c), v across them (a→b, d→c).
+  const unit = (x: number, y: number): Point => [x / (Math.hypot(x, y) || 1), y / (Math.hypot(x, y) || 1)]
+  const u = unit(d[0] - a[0] + c[0] - b[0], d[1] - a[1] + c[1] - b[1])
+  const v = unit(b[0] - a[0] + c[0] - d[0], b[1] - a[1] + c[1] - d[1])
+  const [cx, cy] = centre(q)
+  const artWidth = (dist(b, c) + dist(a, d)) / 2, artHeight = (dist(a, b) + dist(d, c)) / 2
+  const width = artWidth / ART_BOX.width, height = width / CARD_ASPECT
+  const at = (U: number, V: number): Point => [cx + u[0] * U + v[0] * V, cy + u[1] * U + v[1] * V]
+  return [-1, 1].map((sense) => {
+    // The card's top edge beyond the long side at V = -sense × artHeight / 2.
+    const top = -sense * (artHeight / 2 + ART_BOX.top * height), bottom = top + sense * height
+    return orderQuad([at(-width / 2, top), at(width / 2, top), at(width / 2, bottom), at(-width / 2, bottom)])
+  })
+}
+
+/** Of the two cards around a quad taken for an art box, the one whose sides snap to the stronger edges. */
+export function cardAroundArtBox(quad: Quad, g: Gradient): Quad {
+  // Not inwards past the card's margin onto the art box's own frame.
+  const options = cardsAroundArtBox(quad).map(q => snapSides(q, polygonArea(q), g, 1, 0.3) ?? { quad: q, weakest: 0 })
+  return options.sort((a, b) => b.weakest - a.weakest)[0]!.quad
 }
 
 /** Direction of a quad's long axis (its first edge is a short one). */

@@ -506,7 +506,7 @@ export interface CardRead {
   image: RgbImage
   /** Whether the card was turned by 180°. */
   turned: boolean
-  /** Whether the side first read proved the right way up (a number or a name the catalogue knows). */
+  /** Whether the side kept proved the right way up (a number or a name the catalogue knows). */
   settled: boolean
 }
 
@@ -626,7 +626,8 @@ export async function readCardText(card: RgbImage, ocr: OcrPool, known: KnownVal
   // A name row the catalogue knows says the card is the right way up: the turned side would
   // only cost another round of OCR (the number is simply unreadable on this card).
   // A number repaired out of noise (`0668` → 06/68, an upside-down `143/198`) settles nothing.
-  const settled = numberStrength(bottom) === 2 || knownNameSimilarity(known, nameQueries(name.text)) >= SURE_NAME
+  const proves = (side: { bottom: BottomRead, name: NameRead }) => numberStrength(side.bottom) === 2 || knownNameSimilarity(known, nameQueries(side.name.text)) >= SURE_NAME
+  let settled = proves({ bottom, name })
   if (!settled && !onPage) {
     // The other side gets the plain first round only; its second round only once its name row
     // has shown it is the right way up. Its name band only when it is the photo's upright side.
@@ -652,6 +653,7 @@ export async function readCardText(card: RgbImage, ocr: OcrPool, known: KnownVal
       ])
       if (second) bottom = { ...second, text: [bottom.text, second.text].filter(Boolean).join('\n') }
       if (band) name = { text: `${name.text.trim()}\n${band.text}`, confidence: Math.max(name.confidence, band.confidence) }
+      settled = proves({ bottom, name })
     }
   }
   const hpRead = parseHp(name.text)

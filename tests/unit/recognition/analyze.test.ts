@@ -123,6 +123,22 @@ describe('analyzePhoto', () => {
     expect(Math.hypot(q[0]![0] - truth[0]![0], q[0]![1] - truth[0]![1])).toBeLessThan(upsideDown.width * 0.05)
   })
 
+  it('reads a card whose outline is lost on a table like it around its art box', async () => {
+    // A silver-bordered French trainer on a light grey table beside two cards: only its art box is card-shaped.
+    const result = await analyzePhoto(photo('art-box-on-like-table.jpg'), options())
+    expect(result.drafts.map(d => d.candidates[0]?.cardId)).toEqual(['sv09-181', 'sv06-030', 'col1-68'])
+  })
+
+  it('reads the card of a binder page whose outline glare hid in the cell its neighbours leave', async () => {
+    // A 2 × 2 page turned by 10°: the bottom-left card (Crabominable V, Fusion Strike 76/264) has no outline found.
+    const decoded = await decodePhoto(photo('page-card-outline-lost.jpg'), 60_000_000)
+    const found = detectCards(decoded.small.rgb, decoded.small.width, decoded.small.height)
+    expect(found.filter(c => c.inferred)).toHaveLength(1)
+    const result = await analyzePhoto(photo('page-card-outline-lost.jpg'), options())
+    expect(result.drafts).toHaveLength(4)
+    expect(result.drafts.some(d => d.candidates.slice(0, 5).some(c => c.cardId === 'swsh8-76'))).toBe(true)
+  })
+
   it('reads a binder page photographed upside down the right way up', async () => {
     const turned = await sharp(photo('syn1-013.jpg')).rotate(180).jpeg({ quality: 92 }).toBuffer()
     const page = await analyzePhoto(turned, options())

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { decodePhoto } from '../../../server/recognition/decode'
-import { CARD_ASPECT, completeGrid, type DetectedCard, detectCards, type Gradient, orderQuad, type Point, type Quad, refineCard } from '../../../server/recognition/detect'
+import { CARD_ASPECT, cardAroundArtBox, completeGrid, type DetectedCard, detectCards, fillGrid, type Gradient, orderQuad, type Point, type Quad, refineCard } from '../../../server/recognition/detect'
 
 /** A plain RGB canvas with filled convex polygons drawn on it (scanline fill, no dependency). */
 function canvas(width: number, height: number, background: [number, number, number]) {
@@ -48,6 +48,13 @@ function drawCard(c: ReturnType<typeof canvas>, q: Quad) {
     const v = 0.52 + k * 0.05
     c.fill([at(q, 0.1, v), at(q, 0.8 - (k % 3) * 0.1, v), at(q, 0.8 - (k % 3) * 0.1, v + 0.02), at(q, 0.1, v + 0.02)], [40, 40, 40])
   }
+}
+
+/** The grey working copy the detector keeps (it takes the gradient where it probes). */
+function greyOf(c: ReturnType<typeof canvas>): Gradient {
+  const grey = new Uint8Array(c.width * c.height)
+  for (let i = 0; i < grey.length; i++) grey[i] = Math.round((c.rgb[i * 3]! + c.rgb[i * 3 + 1]! + c.rgb[i * 3 + 2]!) / 3)
+  return { grey, width: c.width, height: c.height }
 }
 
 const centre = (q: Quad | Point[]) => [q.reduce((s, p) => s + p[0], 0) / 4, q.reduce((s, p) => s + p[1], 0) / 4] as Point
@@ -132,16 +139,28 @@ describe('detectCards', () => {
     const c = canvas(800, 900, [45, 45, 50])
     const truth = orderQuad(cardQuad(400, 420, 420, 3))
     drawCard(c, truth)
-    // The grey working copy the detector keeps (it takes the gradient where it probes).
-    const grey = new Uint8Array(c.width * c.height)
-    for (let i = 0; i < grey.length; i++) grey[i] = Math.round((c.rgb[i * 3]! + c.rgb[i * 3 + 1]! + c.rgb[i * 3 + 2]!) / 3)
-    const g: Gradient = { grey, width: c.width, height: c.height }
+    const g = greyOf(c)
     // The rough outline: bottom corners 30 px too low, the left side 12 px out.
     const rough: Quad = [[truth[0][0] - 12, truth[0][1]], truth[1], [truth[2][0], truth[2][1] + 30], [truth[3][0] - 12, truth[3][1] + 30]]
     const area = 420 * 420 / CARD_ASPECT
     const refined = refineCard({ quad: rough, score: 0.9, area, rough: true }, g)
     expect(cornerError(rough, truth)).toBeGreaterThan(25)
     expect(cornerError(refined.quad, truth)).toBeLessThan(6)
+  })
+
+  it('finds the card around an art box taken for one, the way up it lies', () => {
+    for (const turn of [0, 180]) {
+      // A silver card on a grey table: its outline is faint, its art box's frame is not.
+      const c = canvas(800, 1000, [190, 190, 195])
+      const truth = orderQuad(cardQuad(400, 500, 460, 4 + turn))
+      c.fill(truth, [205, 205, 210])
+      const art: Quad = [at(truth, 0.065, 0.1), at(truth, 0.935, 0.1), at(truth, 0.935, 0.5), at(truth, 0.065, 0.5)]
+      c.fill(art, [60, 90, 150])
+      const g = greyOf(c)
+      // The art box as detection gives it: a card shape turned a quarter, starting on a short side.
+      const found = cardAroundArtBox(orderQuad(art), g)
+      expect(cornerError(found, truth)).toBeLessThan(0.03 * 460 / CARD_ASPECT)
+    }
   })
 
   it('finds nothing in a photo of an untextured card-shaped patch (an empty pocket)', () => {
@@ -173,5 +192,31 @@ describe('completeGrid', () => {
     expect(completeGrid(few)).toEqual(few)
     const mixed = [card(0, 0), card(300, 0, 120, 170), card(600, 0, 400, 560), card(0, 600, 90, 120), card(300, 600)]
     expect(completeGrid(mixed)).toEqual(mixed)
+  })
+})
+
+describe('fillGrid', () => {
+  const detected = (q: Quad): DetectedCard => ({ quad: orderQuad(q), score: 0.9, area: 250 * 250 / CARD_ASPECT })
+  // A 2 × 2 page turned by 10°: cells 280 px apart across, 380 px down.
+  const turn = 10 * Math.PI / 180
+  const cell = (row: number, column: number) => cardQuad(
+    300 + column * 280 * Math.cos(turn) - row * 380 * Math.sin(turn), 250 + column * 280 * Math.sin(turn) + row * 380 * Math.cos(turn), 250, 10)
+
+  it('gives the card whose outline was lost the cell its row and column leave, marked inferred', () => {
+    const three = [detected(cell(0, 0)), detected(cell(0, 1)), detected(cell(1, 1))]
+    const out = fillGrid(three, () => true)
+    expect(out).toHaveLength(4)
+    expect(out.slice(0, 3)).toEqual(three)
+    expect(out[3]!.inferred).toBe(true)
+    expect(cornerError(out[3]!.quad, cell(1, 0))).toBeLessThan(2)
+  })
+
+  it('adds nothing where no card is (`holdsCard`), to a row of cards, or to cards of different sizes', () => {
+    const three = [detected(cell(0, 0)), detected(cell(0, 1)), detected(cell(1, 1))]
+    expect(fillGrid(three, () => false)).toEqual(three)
+    const row = [detected(cell(0, 0)), detected(cell(0, 1)), detected(cell(0, 2))]
+    expect(fillGrid(row, () => true)).toEqual(row)
+    const mixed = [detected(cell(0, 0)), detected(cell(0, 1)), { ...detected(cell(1, 1)), area: 250 * 250 }]
+    expect(fillGrid(mixed, () => true)).toEqual(mixed)
   })
 })
