@@ -234,7 +234,7 @@ export async function analyzePhoto(bytes: Buffer, options: AnalyzeOptions): Prom
       const withNumbers = whole.filter(d => d.read.number)
       if (withNumbers.length === 1 && drafts.length === 1) {
         // One card, one number: the card's name and the photo's number together.
-        const reading = { ...readings.get(drafts[0]!)!, numbers: wholeNumbers.get(withNumbers[0]!)! }
+        const reading = withPhotoNumber(readings.get(drafts[0]!)!, wholeReadings.get(withNumbers[0]!)!)
         const { candidates, confident } = rankDraft(options, reading)
         drafts = [{ ...drafts[0]!, candidates, confident, read: { ...drafts[0]!.read, number: withNumbers[0]!.read.number, printedTotal: withNumbers[0]!.read.printedTotal, raw: { ...drafts[0]!.read.raw, ...withNumbers[0]!.read.raw } } }]
       }
@@ -276,8 +276,24 @@ async function turnedPhoto(image: RgbImage, angle: number): Promise<RgbImage> {
   return { rgb: data, width: info.width, height: info.height }
 }
 
-/** Number readings behind whole-photo drafts (to combine with a card's name). */
-const wholeNumbers = new WeakMap<DraftResult, CardReading['numbers']>()
+/**
+ * A card's reading with the number the whole-photo pass found for it, and what was read around
+ * that number (set code, illustrator, copyright year, rarity) where the card's own read had none.
+ */
+export function withPhotoNumber(card: CardReading, row: CardReading): CardReading {
+  return {
+    ...card,
+    numbers: row.numbers,
+    setCode: card.setCode ?? row.setCode,
+    lang: card.lang ?? row.lang,
+    illustrator: card.illustrator ?? row.illustrator,
+    copyrightYear: card.copyrightYear ?? row.copyrightYear,
+    rarity: card.rarity ?? row.rarity,
+  }
+}
+
+/** Readings behind whole-photo drafts (to combine with a card's name). */
+const wholeReadings = new WeakMap<DraftResult, CardReading>()
 
 async function readWholePhoto(photo: DecodedPhoto, options: AnalyzeOptions, limits: PhotoNumberLimits): Promise<DraftResult[]> {
   const image: RgbImage = { rgb: photo.rgb, width: photo.width, height: photo.height }
@@ -305,7 +321,7 @@ async function readWholePhoto(photo: DecodedPhoto, options: AnalyzeOptions, limi
         raw: { photo: f.line },
       }
       const draft: DraftResult = { quad: null, crop: null, read, candidates, confident, status: 'pending', failureReason: null }
-      wholeNumbers.set(draft, f.alternatives)
+      wholeReadings.set(draft, reading)
       return draft
     })
   }

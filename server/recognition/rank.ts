@@ -295,9 +295,10 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
     }
     // The copyright year: a tie-breaker between sets that share number and total (`197/189`
     // of Darkness Ablaze, 2020, and of Astral Radiance, 2022).
+    // Most sets come out in their copyright's year; those of early the next year, less of them.
     const released = Number(entry.releaseDate?.slice(0, 4))
     if (reading.copyrightYear && (released === reading.copyrightYear || released === reading.copyrightYear + 1)) {
-      score += W.copyrightYear
+      score += released === reading.copyrightYear ? W.copyrightYear : W.copyrightYear * 0.75
       reasons.push(`© ${reading.copyrightYear}`)
     }
     // The rarity mark: it tells apart two readings of one row (`075/167 +`, `079/167 +`: the

@@ -3,8 +3,9 @@ import { resolve } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readCatalogFile } from '../../../server/catalog/source'
-import { type CardOutcome, oneDraftPerCard, samePageWay } from '../../../server/recognition/analyze'
+import { type CardOutcome, oneDraftPerCard, samePageWay, withPhotoNumber } from '../../../server/recognition/analyze'
 import { cardsAround, type Quad } from '../../../server/recognition/detect'
+import { parseCardNumbers } from '../../../server/recognition/parse'
 import {
   analyzePhoto, buildCatalogIndex, type CatalogIndex, catalogEntriesFromFile, createOcrPool, decodePhoto, detectCards,
   InvalidImageError, type OcrPool,
@@ -85,6 +86,15 @@ describe('oneDraftPerCard', () => {
     expect(oneDraftPerCard([fromTop, beside])).toEqual([fromTop, beside])
     const whole = { ...fromBottom, grown: false }
     expect(oneDraftPerCard([whole, { ...fromTop, draft: { ...fromTop.draft, candidates: [{ cardId: 'x', score: 0.9 } as never] }, grown: false }])).toHaveLength(2)
+  })
+})
+
+describe('withPhotoNumber', () => {
+  it('takes the photo\'s number and what was read around it, keeping what the card itself read', () => {
+    const card = { names: ['furfrou'], numbers: [], setCode: null, hp: 90, lang: 'en', illustrator: null, copyrightYear: null, rarity: null }
+    const numbers = parseCardNumbers('22/30', new Set([30]))
+    const row = { names: [], numbers, setCode: 'SVI', hp: null, lang: 'fr', illustrator: 'Ken Sugimori', copyrightYear: 2014, rarity: 'common' as const }
+    expect(withPhotoNumber(card, row)).toEqual({ ...card, numbers, setCode: 'SVI', illustrator: 'Ken Sugimori', copyrightYear: 2014, rarity: 'common' })
   })
 })
 

@@ -308,6 +308,10 @@ describe('rankCandidates', () => {
     expect(of2020[0]!.reasons).toContain('© 2020')
     expect(isConfident(of2020, THRESHOLD)).toBe(false)
     expect(rankCandidates(index, reading({ number: '197/189', copyrightYear: 2022 }), 5)[0]!.cardId).toBe('swsh10-197')
+    // 22/30 of fourteen trainer-kit halves: those of 2014 before those of early 2015 (©2014 too).
+    const kits = rankCandidates(index, reading({ number: '22/30', copyrightYear: 2014 }), 6)
+    expect(kits.slice(0, 4).map(c => c.cardId).sort()).toEqual(['tk-xy-b-22', 'tk-xy-n-22', 'tk-xy-sy-22', 'tk-xy-w-22'])
+    expect(kits[3]!.score).toBeGreaterThan(kits[4]!.score)
   })
 
   it('numbers seen as a tie all rise above the other printings, in the order seen', () => {
