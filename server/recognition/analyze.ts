@@ -45,7 +45,7 @@ function orientedQuad(q: Quad, turned: boolean): Quad {
   return turned ? [q[2], q[3], q[0], q[1]] : q
 }
 
-/** `grown`: read from a part of a card grown to the card (`cardsAround`). */
+/** `grown`: read from a part of a card grown to the card (`cardsAround`, `cardAroundArtBox`). */
 export interface CardOutcome { draft: DraftResult, reading?: CardReading, settled: boolean, grown?: boolean }
 
 async function analyzeCard(photo: DecodedPhoto, quad: Quad, options: AnalyzeOptions, onPage = false, aroundArt?: Quad): Promise<CardOutcome> {

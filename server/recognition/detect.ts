@@ -338,13 +338,10 @@ export function fillGrid(cards: DetectedCard[], holdsCard: (q: Quad) => boolean)
     for (let c = 0; c <= Math.max(...columns); c++) {
       if (at.has(`${r}:${c}`)) continue
       // Any card of its row, one of its column, and the card where their column and row meet.
-      const triple = regular.map((_, i) => i).flatMap((i) => {
-        if (rows[i] !== r) return []
-        return regular.map((_, j) => j).filter(j => columns[j] === c).flatMap((j) => {
-          const corner = at.get(`${rows[j]}:${columns[i]}`)
-          return corner ? [[regular[i]!.quad, regular[j]!.quad, corner] as const] : []
-        })
-      })[0]
+      const triple = regular.flatMap((inRow, i) => (rows[i] !== r ? [] : regular.flatMap((inColumn, j) => {
+        const across = columns[j] === c ? at.get(`${rows[j]}:${columns[i]}`) : undefined
+        return across ? [[inRow.quad, inColumn.quad, across] as const] : []
+      })))[0]
       if (!triple) continue
       const [inRow, inColumn, across] = triple
       const a = alignCorners(inColumn, inRow), b = alignCorners(across, inRow)
@@ -435,7 +432,7 @@ function snapSides(q: Quad, area: number, g: Gradient, gain: number, inward: num
   return { quad, weakest: Math.min(...sides.map(s => s.support)) }
 }
 
-/** Where a card's art box lies on it: most of its width, its top edge a tenth of the way down. */
+/** Where a card's art box lies on it: most of its width, its top edge about a tenth of the way down. */
 const ART_BOX = { width: 0.87, top: 0.09 }
 
 /**

@@ -253,9 +253,9 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
   const readCode = reading.setCode
   const ambiguousRepair = new Set(reading.numbers.filter(n => n.loose).map(n => `${n.value}/${n.printedTotal}`)).size >= 2
   const illustrator = reading.illustrator ? foldName(reading.illustrator) : null
+  const seenTotal = reading.seenNumbers?.[0]?.match(/\/\D*\d+$/)?.[0] ?? null
   // A name read cleanly (`Scizor`): a number repaired out of noise (`208 4197` → 4/197) that
   // belongs to a card of another name is likelier a wrong repair than a wrong name.
-  const seenTotal = reading.seenNumbers?.[0]?.match(/\/\D*\d+$/)?.[0] ?? null
   const cleanName = searched.some(s => queries.includes(s.q) && s.matches.some(m => m.similarity >= CLEAN_NAME && m.name.length >= 5))
   const scored = [...pool.values()].map((entry) => {
     const reasons: string[] = []
@@ -294,8 +294,8 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
       reasons.push(`illustrator ${entry.illustrator}`)
     }
     // The copyright year: a tie-breaker between sets that share number and total (`197/189`
-    // of Darkness Ablaze, 2020, and of Astral Radiance, 2022).
-    // Most sets come out in their copyright's year; those of early the next year, less of them.
+    // of Darkness Ablaze, 2020, and of Astral Radiance, 2022). Most sets come out in their
+    // copyright's year, fewer early the next.
     const released = Number(entry.releaseDate?.slice(0, 4))
     if (reading.copyrightYear && (released === reading.copyrightYear || released === reading.copyrightYear + 1)) {
       score += released === reading.copyrightYear ? W.copyrightYear : W.copyrightYear * 0.75

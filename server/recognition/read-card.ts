@@ -242,6 +242,12 @@ export interface BottomRead {
   text: string
 }
 
+/** The printings with the number read (the first clean one with a total) and its total. */
+function printingsSharing(numbers: CardNumber[], known: KnownValues): CatalogEntry[] {
+  const n = numbers.find(x => x.printedTotal !== null && !x.loose) ?? numbers.find(x => x.printedTotal !== null)
+  return n ? (known.byNumber?.get(numberKey(n.number)) ?? []).filter(e => e.printedTotal === n.printedTotal) : []
+}
+
 /** Set codes printed on cards (Scarlet & Violet on, 2023): older cards show a set symbol. */
 const CODE_BOX_ERA = '2023'
 
@@ -250,10 +256,7 @@ const CODE_BOX_ERA = '2023'
  * there are several and at least two of them print a code box. Empty when nothing to settle.
  */
 export function codesToSettle(numbers: CardNumber[], known: KnownValues): string[] {
-  if (!known.byNumber) return []
-  const n = numbers.find(x => x.printedTotal !== null && !x.loose) ?? numbers.find(x => x.printedTotal !== null)
-  if (!n) return []
-  const same = (known.byNumber.get(numberKey(n.number)) ?? []).filter(e => e.printedTotal === n.printedTotal)
+  const same = printingsSharing(numbers, known)
   if (same.length < 2) return []
   const codes = new Set(same.filter(e => (e.releaseDate ?? '') >= CODE_BOX_ERA).map(printedSetCode).filter((c): c is string => !!c))
   return [...codes]
@@ -965,8 +968,17 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
       const boxCode = await readCodeBox(small, ocr, l, numberAt(line, numbers), codes)
       if (boxCode) code = { code: boxCode, lang: null }
     }
+    let illustrator = illustratorAbove(l, ordered)
+    // A close-up's number that several printings share (`004/025`, Celebrations' Palkia and
+    // McDonald's 2021 Turtwig): the illustrator tells them apart, when its line was not read.
+    if (!illustrator && !stack && printingsSharing(numbers, known).length >= 2) {
+      const done = new Set(lines.slice(0, texts.length))
+      const unreadAbove = candidates.filter(c => !done.has(c) && isAbove(c, l)).sort((a, b) => b.y - a.y).slice(0, ILLUSTRATOR_LINES)
+      const read = await Promise.all(unreadAbove.map(async c => ({ l: c, text: (await ocr.recognize({ image: await linePng(small, c), psm: PSM.SINGLE_LINE })).text.trim() })))
+      illustrator = illustratorAbove(l, [...ordered, ...read])
+    }
     // The alternatives of a damaged reading go along, so the ranking can choose among them.
-    found.push({ number, alternatives: numbers, setCode: code?.code ?? null, lang: code?.lang ?? null, line, illustrator: illustratorAbove(l, ordered), copyrightYear: yearBelow(l, ordered), rarity: parseRarityMark(line) })
+    found.push({ number, alternatives: numbers, setCode: code?.code ?? null, lang: code?.lang ?? null, line, illustrator, copyrightYear: yearBelow(l, ordered), rarity: parseRarityMark(line) })
   }
   return { found, text: ordered.map(o => o.text).filter(Boolean).join('\n') }
 }
@@ -1046,13 +1058,21 @@ function yearBelow(row: TextLine, lines: { l: TextLine, text: string }[]): numbe
   return null
 }
 
+/** Where the illustrator is printed: a line just above a number row, about where it starts. */
+function isAbove(l: TextLine, row: TextLine): boolean {
+  const h = row.height
+  return l.y < row.y && row.y - l.y <= h * 3 && l.x >= row.x - h * 3 && l.x <= row.x + h * 15
+}
+
+/** Unread lines above a close-up's number read for its illustrator (`Illus.` and the name may be found apart). */
+const ILLUSTRATOR_LINES = 2
+
 /**
  * The `Illus.` line printed just above a number row (same left edge, within two rows): it tells
  * apart the printings that share number and total (`197/189` in two sets).
  */
 function illustratorAbove(row: TextLine, lines: { l: TextLine, text: string }[]): string | null {
-  const h = row.height
-  const above = lines.filter(({ l }) => l.y < row.y && row.y - l.y <= h * 3 && l.x >= row.x - h * 3 && l.x <= row.x + h * 15)
+  const above = lines.filter(({ l }) => isAbove(l, row))
   // Its words may have been found as separate lines: each printed row is put back together.
   const rows: { y: number, parts: { x: number, text: string }[] }[] = []
   for (const { l, text } of above) {

@@ -163,6 +163,12 @@ describe('analyzePhoto', () => {
     expect(result.drafts.every(d => d.quad === null && !d.confident)).toBe(true)
   })
 
+  it('reads the illustrator line above a close-up\'s number that two printings share', async () => {
+    // `004/025`: McDonald's 2021 Turtwig (Illus. OOYAMA) and Celebrations' Palkia, both ©2021.
+    const result = await analyzePhoto(photo('close-up-shared-number.jpg'), options())
+    expect(result.drafts[0]!.candidates[0]).toMatchObject({ cardId: '2021swsh-4', reasons: expect.arrayContaining(['illustrator OOYAMA']) })
+  })
+
   it('reads a close-up photographed upside down or sideways', async () => {
     for (const angle of [180, 90]) {
       const turned = await sharp(photo('syn1-035.jpg')).rotate(angle).jpeg({ quality: 92 }).toBuffer()
