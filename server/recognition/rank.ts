@@ -62,8 +62,11 @@ const SAME_ILLUSTRATOR = 0.8
 /** Highest score of a printing matched through an ambiguous repair or a seen number (under any sensible threshold). */
 const REPAIRED_CAP = 0.78
 
-/** A name read this close to a catalogue name is clean; a printing named less like it than OTHER_NAME is another card. */
-const CLEAN_NAME = 0.95
+/**
+ * A name read this close to a catalogue name is clean (a slip like `Scizorr` is 0.92 of Scizor);
+ * a printing named less like it than OTHER_NAME is another card.
+ */
+const CLEAN_NAME = 0.9
 const OTHER_NAME = 0.8
 /** Share of a repaired number's weight kept when a clean name contradicts it. */
 const DOUBTED_REPAIR = 0.5

@@ -278,6 +278,8 @@ describe('rankCandidates', () => {
     const ranked = rankCandidates(index, reading({ names: ['Scizor'], number: '208 4197' }), 5)
     expect(ranked[0]!.name).toBe('Scizor')
     expect(ranked.map(c => c.cardId)).toContain('sv03-205')
+    // A name read with a slip (`Scizorr`, 92 %) is clean enough.
+    expect(rankCandidates(index, reading({ names: ['Scizorr'], number: '208 4197' }), 5)[0]!.name).toBe('Scizor')
     // Without a clean name the repair still counts.
     expect(rankCandidates(index, reading({ number: '208 4197' }), 5)[0]!.cardId).toBe('sv03-004')
   })
