@@ -879,8 +879,7 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
     // A stack's rows are all read once it has shown two numbers (one, when plainly a stack); the
     // quiet rule applies past them.
     if (lastFound >= 0 && (foundCount < stackNumbers || i >= stackRows) && i - lastFound >= QUIET_LINES) break
-    const read = await Promise.all(lines.slice(i, i + batch).map(async l =>
-      (await ocr.recognize({ image: await linePng(small, l), psm: PSM.SINGLE_LINE })).text.trim()))
+    const read = await Promise.all(lines.slice(i, i + batch).map(l => readLine(small, ocr, l)))
     read.forEach((text, k) => {
       if (trustworthy(parseCardNumbers(text, known.totals), known)) {
         lastFound = i + k + 1
@@ -913,7 +912,7 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
           if (numbers.length > 0) {
             // A stack row only a second try could read: a second opinion, lifted. Where it
             // reads another number, both go on (the second as a repair) for the ranking to weigh.
-            const other = stack ? (await ocr.recognize({ image: await linePng(small, part, { lift: LIFTS[0]! }), psm: PSM.SINGLE_LINE })).text.trim() : ''
+            const other = stack ? await readLine(small, ocr, part, { lift: LIFTS[0]! }) : ''
             texts[i] = secondOpinion(again, numbers, other, known)
             lines[i] = part
             local.add(part)
@@ -924,7 +923,7 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
         // until a clean number; else the first repaired one (`0787167204`: 078/167). Not on a
         // line the plain read found words in (`Slowing Perfume`): prose that lines up.
         for (const lift of /\p{Ll}{4,}/u.test(texts[i]!) ? [] : LIFTS) {
-          const again = (await ocr.recognize({ image: await linePng(small, lines[i]!, { lift }), psm: PSM.SINGLE_LINE })).text.trim()
+          const again = await readLine(small, ocr, lines[i]!, { lift })
           const numbers = parseCardNumbers(again, known.totals)
           if (numbers.length > 0 && unread(i)) texts[i] = again
           if (trustworthy(numbers, known)) {
@@ -974,7 +973,7 @@ export async function readPhotoNumbers(img: RgbImage, ocr: OcrPool, known: Known
     if (!illustrator && !stack && printingsSharing(numbers, known).length >= 2) {
       const done = new Set(lines.slice(0, texts.length))
       const unreadAbove = candidates.filter(c => !done.has(c) && isAbove(c, l)).sort((a, b) => b.y - a.y).slice(0, ILLUSTRATOR_LINES)
-      const read = await Promise.all(unreadAbove.map(async c => ({ l: c, text: (await ocr.recognize({ image: await linePng(small, c), psm: PSM.SINGLE_LINE })).text.trim() })))
+      const read = await Promise.all(unreadAbove.map(async c => ({ l: c, text: await readLine(small, ocr, c) })))
       illustrator = illustratorAbove(l, [...ordered, ...read])
     }
     // The alternatives of a damaged reading go along, so the ranking can choose among them.
