@@ -1,11 +1,11 @@
 // `npm run bench:search`: 200 mixed catalogue queries through the same module as GET /api/cards,
 // straight on the database (DATABASE_URL, else PGlite under ${DATA_DIR:-.data}/pglite), no server.
 // Prints latency percentiles and checks the expected first result of known queries.
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { catalogIsEmpty, importCatalog } from '../server/catalog/import'
 import { searchCards } from '../server/catalog/search'
 import { readCatalogFile } from '../server/catalog/source'
-import { openDatabase } from '../server/database/connection'
+import { openScriptDatabase } from '../server/database/connection'
 import { migrateToLatest } from '../server/database/migrate'
 
 /** Queries whose first result is known; `first` is a card id or a predicate on the first item. */
@@ -46,10 +46,8 @@ function percentile(sorted: number[], p: number) {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)]!
 }
 
-const url = process.env.DATABASE_URL || process.env.NUXT_DATABASE_URL || undefined
-const dataDir = resolve(process.env.DATA_DIR || process.env.NUXT_DATA_DIR || '.data')
 const count = Number(process.env.BENCH_QUERIES || 200)
-const handle = await openDatabase({ url, dataDir: join(dataDir, 'pglite'), poolSize: 1 })
+const handle = await openScriptDatabase('bench:search')
 try {
   const { db } = handle
   await migrateToLatest(db)

@@ -11,13 +11,17 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
   return (results ?? []).filter(r => r.status === 'Success').map(r => r.migrationName)
 }
 
-/** Whether the database can answer a trivial query. */
-export async function pingDatabase(db: Kysely<Database>): Promise<boolean> {
+/**
+ * Whether the database can be read: its migrations and a user table, not just `select 1` (a damaged
+ * embedded directory can still answer that). Null when it can, else what failed, in plain words.
+ */
+export async function databaseReadError(db: Kysely<Database>): Promise<string | null> {
   try {
-    await sql`select 1`.execute(db)
-    return true
+    await sql`select (select count(*) from kysely_migration), exists (select 1 from users), exists (select 1 from user_cards)`.execute(db)
+    return null
   }
-  catch {
-    return false
+  catch (error) {
+    console.error('[health] the database cannot be read:', error)
+    return 'The database cannot be read'
   }
 }
