@@ -7,9 +7,23 @@ export function useAuth() {
     await session.fetch()
   }
 
+  /**
+   * The server answers sign-up alike for a free and a taken address (so that it tells nobody which
+   * addresses have accounts); signing in with the same credentials is what proves the account.
+   */
   async function signUp(body: { email: string, password: string, name: string }) {
     await $fetch('/api/auth/register', { method: 'POST', body })
-    await session.fetch()
+    await signIn({ email: body.email, password: body.password })
+  }
+
+  /** Ends every other session of this account (this one stays signed in). */
+  async function signOutOthers() {
+    await $fetch('/api/auth/logout-others', { method: 'POST' })
+  }
+
+  /** Changes the password; every other session ends. */
+  async function changePassword(body: { currentPassword: string, newPassword: string }) {
+    await $fetch('/api/auth/password', { method: 'POST', body })
   }
 
   async function signOut() {
@@ -18,7 +32,7 @@ export function useAuth() {
     await navigateTo('/login')
   }
 
-  return { user: session.user, loggedIn: session.loggedIn, signIn, signUp, signOut }
+  return { user: session.user, loggedIn: session.loggedIn, signIn, signUp, signOut, signOutOthers, changePassword }
 }
 
 /** Only same-site paths are followed after sign-in (no open redirect to `//evil.example`). */

@@ -32,7 +32,11 @@ export async function useCollection(query: MaybeRefOrGetter<CollectionQuery>, ke
   const clean = computed(() => Object.fromEntries(Object.entries(toValue(query)).filter(([, v]) => v !== undefined && v !== '')))
   const fetch = await useFetch<CollectionPage>('/api/collection', { key, query: clean })
 
-  async function update(id: string, patch: Partial<Pick<CollectionItem, 'quantity' | 'condition' | 'language' | 'finish'>>) {
+  /**
+   * Changes a row: `quantityDelta` adds to the stored quantity; `version` (the row as last read) makes
+   * the server refuse (409) a change made over someone else's.
+   */
+  async function update(id: string, patch: Partial<Pick<CollectionItem, 'quantity' | 'condition' | 'language' | 'finish' | 'version'>> & { quantityDelta?: number }) {
     return $fetch<{ item: CollectionItem, mergedFrom: string | null }>(`/api/collection/${id}`, { method: 'PATCH', body: patch })
   }
 

@@ -20,3 +20,16 @@ export async function createUser(db: Kysely<Database>, input: { email: string, n
     .executeTakeFirst()
   return row ?? null
 }
+
+/**
+ * Raises the user's session version, which ends every session issued before; with a new password
+ * hash when given (a password change). Answers the new version, for the session that stays.
+ */
+export async function endSessions(db: Kysely<Database>, userId: string, passwordHash?: string): Promise<number> {
+  const row = await db.updateTable('users')
+    .set({ session_version: sql`session_version + 1`, ...(passwordHash ? { password_hash: passwordHash } : {}) })
+    .where('id', '=', userId)
+    .returning('session_version')
+    .executeTakeFirstOrThrow()
+  return row.session_version
+}

@@ -3,7 +3,7 @@ import { type CollectionAddInput, MAX_QUANTITY } from '../../shared/schemas/coll
 import type { Database, UserCardRow } from '../database/schema'
 
 export class CollectionError extends Error {
-  constructor(readonly statusCode: 404 | 422, message: string) {
+  constructor(readonly statusCode: 404 | 409 | 422, message: string) {
     super(message)
     this.name = 'CollectionError'
   }
@@ -11,7 +11,8 @@ export class CollectionError extends Error {
 
 /**
  * Adds copies of a card to a user's collection: a new row, or more quantity on the row of the same
- * card, condition, language, finish and grading. Run it inside the caller's transaction.
+ * card, condition, language, finish and grading, whose location, notes, price and date become the
+ * ones given (those not given are kept). Run it inside the caller's transaction.
  */
 export async function addCardToCollection(
   db: Kysely<Database>,
@@ -43,6 +44,11 @@ export async function addCardToCollection(
       .expression(sql`user_id, card_id, condition, language, finish, coalesce(grader, ''), coalesce(grade, ''), coalesce(cert_number, '')`)
       .doUpdateSet({
         quantity: sql`user_cards.quantity + excluded.quantity`,
+        location: sql`coalesce(excluded.location, user_cards.location)`,
+        notes: sql`coalesce(excluded.notes, user_cards.notes)`,
+        price_paid: sql`coalesce(excluded.price_paid, user_cards.price_paid)`,
+        acquired_at: sql`coalesce(excluded.acquired_at, user_cards.acquired_at)`,
+        version: sql`user_cards.version + 1`,
         updated_at: sql`now()`,
       })
       .where(sql<boolean>`user_cards.quantity + excluded.quantity <= ${MAX_QUANTITY}`))

@@ -42,7 +42,7 @@ export const localizedName = sql<string>`coalesce(c.name ->> uc.language, c.name
 export function selectItems(query: Joined) {
   return query.select([
     'uc.id', 'uc.card_id', 'uc.quantity', 'uc.condition', 'uc.language', 'uc.finish', 'uc.grader', 'uc.grade',
-    'uc.cert_number', 'uc.location', 'uc.notes', 'uc.source_draft_id', 'uc.created_at', 'uc.updated_at',
+    'uc.cert_number', 'uc.location', 'uc.notes', 'uc.source_draft_id', 'uc.version', 'uc.created_at', 'uc.updated_at',
     sql<string | null>`uc.price_paid::text`.as('price_paid'),
     sql<string | null>`uc.acquired_at::text`.as('acquired_at'),
     localizedName.as('card_name'),
@@ -56,7 +56,7 @@ export type ItemRow = Awaited<ReturnType<ReturnType<typeof selectItems>['execute
 const iso = (v: unknown) => (v instanceof Date ? v : new Date(String(v))).toISOString()
 
 type UserCardFields = Pick<UserCardRow, 'id' | 'card_id' | 'quantity' | 'condition' | 'language' | 'finish' | 'grader' | 'grade'
-  | 'cert_number' | 'location' | 'notes' | 'price_paid' | 'acquired_at' | 'source_draft_id' | 'created_at' | 'updated_at'>
+  | 'cert_number' | 'location' | 'notes' | 'price_paid' | 'acquired_at' | 'source_draft_id' | 'version' | 'created_at' | 'updated_at'>
 
 /** A user_cards row as the API answers it. */
 export function toUserCard(row: UserCardFields): UserCard {
@@ -75,6 +75,7 @@ export function toUserCard(row: UserCardFields): UserCard {
     pricePaid: row.price_paid === null ? null : Number(row.price_paid),
     acquiredAt: row.acquired_at,
     sourceDraftId: row.source_draft_id,
+    version: row.version,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   }

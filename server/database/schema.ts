@@ -53,6 +53,8 @@ export interface UsersTable {
   email: string
   name: string
   password_hash: string
+  /** Raised to end every session issued before (sign out everywhere else, password change). */
+  session_version: Generated<number>
   created_at: Generated<Timestamp>
 }
 
@@ -132,6 +134,8 @@ export interface UserCardsTable {
   price_paid: ColumnType<string | null, string | number | null, string | number | null>
   acquired_at: ColumnType<string | null, string | null, string | null>
   source_draft_id: string | null
+  /** Raised by every change of the row (optimistic concurrency: If-Match). */
+  version: Generated<number>
   created_at: Generated<Timestamp>
   updated_at: Generated<Timestamp>
 }

@@ -12,7 +12,8 @@ export default defineNitroPlugin((nitroApp) => {
   })
   nitroApp.hooks.hook('error', (error, context) => {
     const cause = error as NodeJS.ErrnoException
-    if (!context.tags?.includes('uncaughtException') || cause.syscall !== 'listen') return
+    const tags = (context as { tags?: string[] }).tags ?? []
+    if (!tags.includes('uncaughtException') || cause.syscall !== 'listen') return
     const hint = cause.code === 'EADDRINUSE' ? ': another process uses this port; set PORT to a free one' : ''
     console.error(`[server] cannot listen (${cause.message})${hint}`)
     process.exit(1)

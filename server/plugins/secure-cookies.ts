@@ -1,12 +1,9 @@
-import type { H3Event } from 'h3'
-
-const isHttps = (event: H3Event) =>
-  getRequestProtocol(event, { xForwardedProto: process.env.TRUST_PROXY === 'true' }) === 'https'
+import { requestProtocol } from '../security/request'
 
 /** Marks every cookie `Secure` when the request came over HTTPS (directly, or via a trusted proxy). */
 export default defineNitroPlugin((nitroApp) => {
   nitroApp.hooks.hook('beforeResponse', (event) => {
-    if (!isHttps(event)) return
+    if (requestProtocol(event) !== 'https') return
     const res = event.node.res
     if (res.headersSent) return
     const cookies = res.getHeader('set-cookie')

@@ -1,5 +1,6 @@
 import type { H3Event } from 'h3'
 import type { z } from 'zod'
+import { inspectJson, MAX_JSON_DEPTH } from '../security/json-shape'
 
 /** A 400 whose body names each field at fault: `data.issues: [{ path, message }]`. */
 function invalid(error: z.ZodError, where: string) {
@@ -13,13 +14,18 @@ function invalid(error: z.ZodError, where: string) {
   })
 }
 
+/** A 400 about one field, shaped like a schema's (for rules checked outside it). */
+export function invalidField(path: string, message: string) {
+  return createError({ statusCode: 400, statusMessage: 'Bad Request', message: `Invalid body: ${path}: ${message}`, data: { issues: [{ path, message }] } })
+}
+
 // h3 parses JSON whatever the declared type: refuse other types, so that a cross-site HTML form
 // (text/plain, urlencoded, multipart: no CORS preflight) can never feed a JSON route.
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
 
 // Postgres text cannot hold NUL: refuse it as bad input instead of failing in the database (500).
-const hasNul = (value: unknown) => JSON.stringify(value ?? null).includes('\\u0000')
 const nulRefused = () => createError({ statusCode: 400, message: 'Text cannot contain NUL (\\u0000) characters' })
+const tooDeep = () => createError({ statusCode: 400, message: `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels` })
 
 export async function readBodyAs<T extends z.ZodType>(event: H3Event, schema: T): Promise<z.output<T>> {
   const hasBody = Number(getRequestHeader(event, 'content-length') || 0) > 0 || !!getRequestHeader(event, 'transfer-encoding')
@@ -33,7 +39,9 @@ export async function readBodyAs<T extends z.ZodType>(event: H3Event, schema: T)
   catch {
     throw createError({ statusCode: 400, message: 'Request body is not valid JSON' })
   }
-  if (hasNul(body)) throw nulRefused()
+  const shape = inspectJson(body)
+  if (shape.tooDeep) throw tooDeep()
+  if (shape.hasNul) throw nulRefused()
   const result = schema.safeParse(body ?? {})
   if (!result.success) throw invalid(result.error, 'body')
   return result.data
@@ -41,7 +49,7 @@ export async function readBodyAs<T extends z.ZodType>(event: H3Event, schema: T)
 
 export function getQueryAs<T extends z.ZodType>(event: H3Event, schema: T): z.output<T> {
   const query = getQuery(event)
-  if (hasNul(query)) throw nulRefused()
+  if (inspectJson(query).hasNul) throw nulRefused()
   const result = schema.safeParse(query)
   if (!result.success) throw invalid(result.error, 'query')
   return result.data
@@ -54,4 +62,17 @@ export function getUuidParam(event: H3Event, name = 'id'): string {
     throw createError({ statusCode: 404, message: 'Not found' })
   }
   return value.toLowerCase()
+}
+
+/**
+ * The version an `If-Match` header names (`"3"`, `W/"3"`, `3`; `*` names none): a write then
+ * applies only to that version of the row. 400 for anything else.
+ */
+export function ifMatchVersion(event: H3Event): number | undefined {
+  const header = getRequestHeader(event, 'if-match')?.trim()
+  if (!header || header === '*') return undefined
+  const match = header.match(/^(?:W\/)?"?(\d{1,10})"?$/)
+  const version = match ? Number(match[1]) : Number.NaN
+  if (!Number.isSafeInteger(version) || version < 1) throw createError({ statusCode: 400, message: 'If-Match must be a row\'s ETag, such as "3"' })
+  return version
 }

@@ -10,7 +10,9 @@ const optionalText = (max: number) => z.string().trim().max(max).nullish().trans
 // Field rules shared by the add (with defaults) and patch (without) schemas.
 const quantityField = z.coerce.number().int().min(1).max(MAX_QUANTITY)
 const pricePaidField = z.coerce.number().min(0).max(10_000_000).nullish().transform(v => v ?? null)
-const acquiredAtField = z.iso.date().nullish().transform(v => v ?? null)
+// A calendar date from 1900 on (Postgres has no year 0, and nobody bought a card before then).
+const acquiredAtField = z.iso.date().refine(d => d >= '1900-01-01' && d <= '2999-12-31', 'Date must be between 1900-01-01 and 2999-12-31')
+  .nullish().transform(v => v ?? null)
 const textFields = {
   grader: optionalText(40),
   grade: optionalText(20),
@@ -37,9 +39,13 @@ export const collectionAddSchema = copyFieldsSchema.extend({ cardId: cardIdSchem
 /**
  * PATCH /api/collection/:id: only the fields sent change (`null` clears an optional one). Strict, so a
  * misspelt field is a 400 rather than a silent no-op; the card itself cannot be changed (delete + add).
+ * `quantityDelta` adds to the quantity atomically (a stepper's +1 / -1); `version` (or If-Match)
+ * refuses the change with 409 when the row changed since it was read.
  */
 export const collectionPatchSchema = z.strictObject({
   quantity: quantityField.optional(),
+  quantityDelta: z.coerce.number().int().min(-MAX_QUANTITY).max(MAX_QUANTITY).optional(),
+  version: z.coerce.number().int().min(1).max(2 ** 31 - 1).optional(),
   condition: z.enum(CONDITIONS).optional(),
   language: z.enum(CARD_LANGUAGES).optional(),
   finish: z.enum(FINISHES).optional(),
@@ -50,7 +56,9 @@ export const collectionPatchSchema = z.strictObject({
   notes: textFields.notes.optional(),
   pricePaid: pricePaidField.optional(),
   acquiredAt: acquiredAtField.optional(),
-}).refine(patch => Object.values(patch).some(v => v !== undefined), { message: 'Nothing to change' })
+})
+  .refine(({ version: _, ...patch }) => Object.values(patch).some(v => v !== undefined), { message: 'Nothing to change' })
+  .refine(patch => patch.quantity === undefined || patch.quantityDelta === undefined, { message: 'Send quantity or quantityDelta, not both' })
 
 export const COLLECTION_SORTS = ['updated', 'added', 'name', 'number', 'set', 'quantity'] as const
 export const COLLECTION_PAGE_SIZE_MAX = 200

@@ -14,6 +14,8 @@ export interface UserCard {
   pricePaid: number | null
   acquiredAt: string | null
   sourceDraftId: string | null
+  /** Raised by every change: send it back (If-Match or `version`) to refuse overwriting someone else's change. */
+  version: number
   createdAt: string
   updatedAt: string
 }

@@ -63,17 +63,26 @@ export function clientFor(user: Client['user'], headers: Record<string, string>)
   return { user, headers, request, api }
 }
 
-/** Registers a new account and returns a client carrying its session cookie. */
-export async function signUp(tag = 'user', password = 'correct horse battery'): Promise<Client> {
-  const email = uniqueEmail(tag)
-  const res = await fetch('/api/auth/register', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: new URL(url('/')).origin },
-    body: JSON.stringify({ email, password, name: tag }),
-  })
-  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${await res.text()}`)
+const postJson = (path: string, body: unknown) => fetch(path, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json', origin: new URL(url('/')).origin },
+  body: JSON.stringify(body),
+})
+
+/** Signs in and returns a client carrying the new session cookie. */
+export async function signIn(email: string, password: string): Promise<Client> {
+  const res = await postJson('/api/auth/login', { email, password })
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`)
   const { user } = await res.json()
   return clientFor(user, { cookie: sessionCookie(res) })
+}
+
+/** Registers a new account (sign-up answers 202 and sets no session), then signs in with it. */
+export async function signUp(tag = 'user', password = 'correct horse battery'): Promise<Client> {
+  const email = uniqueEmail(tag)
+  const res = await postJson('/api/auth/register', { email, password, name: tag })
+  if (res.status !== 202) throw new Error(`register failed: ${res.status} ${await res.text()}`)
+  return signIn(email, password)
 }
 
 /** A client with no credentials at all. */

@@ -13,6 +13,6 @@ export default defineEventHandler(async (event) => {
   const valid = await verifyPassword(row?.password_hash ?? await dummyHash, input.password)
   if (!row || !valid) throw createError({ statusCode: 401, message: 'Wrong e-mail address or password' })
   const user = { id: row.id, email: row.email, name: row.name }
-  await replaceUserSession(event, { user, loggedInAt: Date.now() })
+  await startSession(event, user, row.session_version)
   return { user }
 })

@@ -7,5 +7,6 @@ export default defineEventHandler(async (event) => {
   const id = getUuidParam(event)
   const item = await getUserCard(await useDb(), user.id, id)
   if (!item) throw createError({ statusCode: 404, message: 'Collection row not found' })
+  setResponseHeader(event, 'etag', `"${item.version}"`)
   return { item }
 })

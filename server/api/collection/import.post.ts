@@ -16,11 +16,11 @@ function tooLarge() {
   return new CsvImportError(413, `The file is larger than ${IMPORT_MAX_BYTES / 1024 / 1024} MB`)
 }
 
-/** The CSV bytes and the mode field, from a multipart upload or a raw CSV body. */
+/**
+ * The CSV bytes and the mode field, from a multipart upload or a raw CSV body (already bounded while
+ * it was read: server/middleware/00.body-limit.ts).
+ */
 async function readUpload(event: H3Event): Promise<{ bytes: Uint8Array, mode?: string }> {
-  const length = Number(getHeader(event, 'content-length') ?? 0)
-  // Multipart framing adds a little; anything far above the limit is refused before reading it.
-  if (length > IMPORT_MAX_BYTES + 64 * 1024) throw tooLarge()
   const type = (getHeader(event, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase()
 
   if (type === 'multipart/form-data') {

@@ -4,7 +4,7 @@ import { generateApiToken } from '../../auth/tokens'
 defineRouteMeta({ openAPI: { tags: ['Tokens'], summary: 'Create a personal API token (the secret is shown once)' } })
 
 export default defineEventHandler(async (event) => {
-  const user = await requireUser(event)
+  const user = await requireSessionUser(event)
   const input = await readBodyAs(event, tokenCreateSchema)
   const { token, hash, prefix } = generateApiToken()
   const row = await (await useDb()).insertInto('api_tokens')

@@ -18,6 +18,7 @@ const item: CollectionItem = {
   notes: 'Bought, "cheap"\nsecond line',
   pricePaid: 1.5,
   acquiredAt: '2024-05-01',
+  version: 1,
   sourceDraftId: null,
   createdAt: '2024-05-01T00:00:00.000Z',
   updatedAt: '2024-05-01T00:00:00.000Z',
