@@ -30,8 +30,13 @@ export default defineEventHandler(async (event) => {
   }
   catch (error) {
     if (!(error instanceof BodyTooLargeError)) throw createError({ statusCode: 400, message: 'The request body could not be read' })
-    // Close the connection after answering instead of reading the rest.
-    setResponseHeader(event, 'connection', 'close')
+    // Node reads (and drops) the rest after the answer, so that a client still sending gets its 413
+    // rather than a broken connection; for a second at most, then the connection is cut.
+    event.node.res.once('finish', () => {
+      if (req.complete) return
+      const cut = setTimeout(() => req.socket.destroy(), 1000)
+      req.once('end', () => clearTimeout(cut))
+    })
     throw createError({ statusCode: 413, message: limit.message ?? error.message })
   }
 })

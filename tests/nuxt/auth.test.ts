@@ -25,16 +25,25 @@ describe('accounts', () => {
     expect((await wrong.json()).message).toBe((await unknown.json()).message)
   })
 
-  it('answers 400 naming the field at fault, and 409 for a taken e-mail', async () => {
+  it('answers 400 naming the field at fault, and the same 202 for a free and a taken e-mail', async () => {
     const res = await anonymous.request('/api/auth/register', { method: 'POST', json: { email: 'not-an-email', password: 'x', name: '' } })
     expect(res.status).toBe(400)
     const body = await res.json()
     expect(body.data.issues.map((i: { path: string }) => i.path)).toEqual(expect.arrayContaining(['email', 'password', 'name']))
     expect(JSON.stringify(body)).not.toMatch(/at .*\.m?js/)
 
+    // Whether an address has an account is not told: same status, same body, no cookie either way.
     const carol = await signUp('carol')
-    const again = await anonymous.request('/api/auth/register', { method: 'POST', json: { email: carol.user.email, password: 'long enough password', name: 'c' } })
-    expect(again.status).toBe(409)
+    const taken = await anonymous.request('/api/auth/register', { method: 'POST', json: { email: carol.user.email, password: 'long enough password', name: 'c' } })
+    const free = await anonymous.request('/api/auth/register', { method: 'POST', json: { email: uniqueEmail('dave'), password: 'long enough password', name: 'd' } })
+    expect(taken.status).toBe(202)
+    expect(free.status).toBe(202)
+    expect(await taken.text()).toBe(await free.text())
+    expect(taken.headers.getSetCookie()).toEqual([])
+    expect(free.headers.getSetCookie()).toEqual([])
+    // The account is untouched: its own password still signs in, the other one does not.
+    expect((await anonymous.request('/api/auth/login', { method: 'POST', json: { email: carol.user.email, password: 'long enough password' } })).status).toBe(401)
+    expect((await anonymous.request('/api/auth/login', { method: 'POST', json: { email: carol.user.email, password: 'correct horse battery' } })).status).toBe(200)
   })
 
   it('answers 401 without a session and for a bogus cookie', async () => {

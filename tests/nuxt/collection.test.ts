@@ -325,3 +325,67 @@ describe('CSV export and import', () => {
     expect((await list(quinn)).total).toBe(0)
   })
 })
+
+describe('concurrent and repeated changes (issue 18, items 10, 11, 13)', () => {
+  it('counts every one of ten concurrent +1 steps (quantityDelta): 5 becomes 15', async () => {
+    const rex = await signUp('rex')
+    const row = await add(rex, { cardId: 'sv02-012', quantity: 5 })
+    const results = await Promise.all(Array.from({ length: 10 }, () => rex.request(`/api/collection/${row.id}`, { method: 'PATCH', json: { quantityDelta: 1 } })))
+    expect(results.map(r => r.status)).toEqual(Array(10).fill(200))
+    const now = (await rex.api(`/api/collection/${row.id}`)).item
+    expect(now.quantity).toBe(15)
+    expect(now.version).toBe(row.version + 10)
+    expect((await rex.api(`/api/collection/${row.id}`, { method: 'PATCH', json: { quantityDelta: -14 } })).item.quantity).toBe(1)
+    for (const [json, status] of [[{ quantityDelta: -1 }, 422], [{ quantityDelta: 9999 }, 422], [{ quantityDelta: 1.5 }, 400], [{ quantityDelta: 1, quantity: 3 }, 400]] as const) {
+      expect((await rex.request(`/api/collection/${row.id}`, { method: 'PATCH', json })).status, JSON.stringify(json)).toBe(status)
+    }
+    expect((await rex.api(`/api/collection/${row.id}`)).item.quantity).toBe(1)
+  })
+
+  it('refuses an absolute write made over a change since it was read (409 with If-Match or version), and takes it with the current version', async () => {
+    const sue = await signUp('sue')
+    const row = await add(sue, { cardId: 'sv02-013', quantity: 5 })
+    const read = await sue.request(`/api/collection/${row.id}`)
+    expect(read.headers.get('etag')).toBe(`"${row.version}"`)
+    // Another device adds one; this one, still showing 5, then sets 6 from what it read.
+    await sue.api(`/api/collection/${row.id}`, { method: 'PATCH', json: { quantityDelta: 1 } })
+    const stale = await sue.request(`/api/collection/${row.id}`, { method: 'PATCH', json: { quantity: 6 }, headers: { 'if-match': `"${row.version}"` } })
+    expect(stale.status).toBe(409)
+    expect((await stale.json()).message).toMatch(/changed since you read it/)
+    expect((await sue.request(`/api/collection/${row.id}`, { method: 'PATCH', json: { quantity: 6, version: row.version } })).status).toBe(409)
+    expect((await sue.api(`/api/collection/${row.id}`)).item.quantity).toBe(6)
+
+    const fresh = await sue.request(`/api/collection/${row.id}`, { method: 'PATCH', json: { quantity: 8 }, headers: { 'if-match': `"${row.version + 1}"` } })
+    expect(fresh.status).toBe(200)
+    expect(fresh.headers.get('etag')).toBe(`"${row.version + 2}"`)
+    expect((await fresh.json()).item.quantity).toBe(8)
+    expect((await sue.request(`/api/collection/${row.id}`, { method: 'PATCH', json: { quantity: 8 }, headers: { 'if-match': 'yesterday' } })).status).toBe(400)
+  })
+
+  it('never answers 500 to crossed merges (row A onto B while B onto A): both succeed or find their row gone', async () => {
+    const tom = await signUp('tom')
+    for (let round = 0; round < 5; round++) {
+      const a = await add(tom, { cardId: 'sv02-011', quantity: 1, condition: 'NM' })
+      const b = await add(tom, { cardId: 'sv02-011', quantity: 2, condition: 'LP' })
+      const [ra, rb] = await Promise.all([
+        tom.request(`/api/collection/${a.id}`, { method: 'PATCH', json: { condition: 'LP' } }),
+        tom.request(`/api/collection/${b.id}`, { method: 'PATCH', json: { condition: 'NM' } }),
+      ])
+      for (const res of [ra, rb]) expect([200, 404], await res.clone().text()).toContain(res.status)
+      const page = await list(tom, 'q=sv02-011')
+      expect(page.totals).toEqual({ cards: 3, distinct: 1, rows: 1 })
+      await tom.api(`/api/collection/${page.items[0].id}`, { method: 'DELETE' })
+    }
+  })
+
+  it('keeps the new details of a second add of the same kind (notes, location, price, date), and answers them', async () => {
+    const uma = await signUp('uma')
+    await add(uma, { cardId: 'base1-4', quantity: 1, notes: 'first copy', location: 'Binder A', pricePaid: 100, acquiredAt: '2020-01-01' })
+    const again = await add(uma, { cardId: 'base1-4', quantity: 2, notes: 'bought at the fair', location: 'Safe', pricePaid: 120 })
+    expect(again).toMatchObject({ quantity: 3, notes: 'bought at the fair', location: 'Safe', pricePaid: 120, acquiredAt: '2020-01-01' })
+    // Details not sent stay as they were.
+    const third = await add(uma, { cardId: 'base1-4' })
+    expect(third).toMatchObject({ quantity: 4, notes: 'bought at the fair', location: 'Safe', pricePaid: 120, acquiredAt: '2020-01-01' })
+    expect((await list(uma)).total).toBe(1)
+  })
+})

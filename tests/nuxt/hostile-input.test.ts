@@ -436,6 +436,31 @@ describe('quantities and card ids', () => {
   })
 })
 
+describe('input that used to answer 500 (issue 18, item 12)', () => {
+  it('answers 400 to a date Postgres cannot hold (year 0000) on add, patch and draft select', async () => {
+    const bob = await signUp('bob')
+    for (const acquiredAt of ['0000-01-01', '1899-12-31', '9999-12-31', '2024-02-30']) {
+      await expectCleanError(await bob.request('/api/collection', { method: 'POST', json: { cardId: 'sv02-012', acquiredAt } }), 400)
+    }
+    const { item } = await bob.api('/api/collection', { method: 'POST', json: { cardId: 'sv02-012', acquiredAt: '1999-06-16' } })
+    await expectCleanError(await bob.request(`/api/collection/${item.id}`, { method: 'PATCH', json: { acquiredAt: '0000-01-01' } }), 400)
+    expect((await bob.api(`/api/collection/${item.id}`)).item.acquiredAt).toBe('1999-06-16')
+  })
+
+  it('answers 400 to a JSON body nested 100,000 deep, on every kind of JSON route, and keeps serving', async () => {
+    const bob = await signUp('bob')
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`
+    const deepObject = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`
+    for (const [client, path] of [[anonymous, '/api/auth/login'], [anonymous, '/api/auth/register'], [bob, '/api/collection'], [bob, '/api/tokens']] as const) {
+      for (const body of [deep, deepObject]) {
+        const error = await expectCleanError(await client.request(path, { method: 'POST', body, headers: { 'content-type': 'application/json' } }), 400)
+        expect(error.message).toMatch(/nests deeper/)
+      }
+    }
+    expect((await anonymous.request('/api/health')).status).toBe(200)
+  })
+})
+
 describe('after all of it', () => {
   it('still answers /api/health ok', async () => {
     const res = await anonymous.request('/api/health')
