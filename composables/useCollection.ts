@@ -37,7 +37,10 @@ export async function useCollection(query: MaybeRefOrGetter<CollectionQuery>, ke
    * the server refuse (409) a change made over someone else's.
    */
   async function update(id: string, patch: Partial<Pick<CollectionItem, 'quantity' | 'condition' | 'language' | 'finish' | 'version'>> & { quantityDelta?: number }) {
-    return $fetch<{ item: CollectionItem, mergedFrom: string | null }>(`/api/collection/${id}`, { method: 'PATCH', body: patch })
+    const res = await $fetch<{ item: CollectionItem, mergedFrom: string | null }>(`/api/collection/${id}`, { method: 'PATCH', body: patch })
+    // The totals over the filter move with the quantity (the page refreshes itself after absolute quantities).
+    if (patch.quantityDelta) await fetch.refresh()
+    return res
   }
 
   async function remove(id: string) {
