@@ -36,9 +36,15 @@ export function useDatabase(): Promise<DatabaseHandle> {
   return handle
 }
 
-/** The Kysely instance every server module uses. */
+/** The Kysely instance every server module uses; 503 while the database cannot be opened. */
 export async function useDb(): Promise<Kysely<Database>> {
-  return (await useDatabase()).db
+  try {
+    return (await useDatabase()).db
+  }
+  catch (error) {
+    console.error('[database] cannot be opened:', error)
+    throw createError({ statusCode: 503, message: 'The database is unavailable right now. Please try again later.' })
+  }
 }
 
 export async function closeDatabase(): Promise<void> {

@@ -150,7 +150,7 @@ describe.runIf(embedded)('the embedded data directory is locked (issue 18, item 
     expect(existsSync(lockFile)).toBe(false)
   })
 
-  it('a health check that cannot open the database says so (503), and the server stays up', async () => {
+  it('a health check that cannot open the database says so (503), database routes answer 503, and the server stays up', async () => {
     const broken = dataDir()
     rmSync(join(broken, 'pglite/global/pg_control'))
     const brokenPort = await freePort()
@@ -158,6 +158,10 @@ describe.runIf(embedded)('the embedded data directory is locked (issue 18, item 
     const res = await until(() => health(brokenPort), 60_000, 'the health check')
     expect(res.status).toBe(503)
     expect(res.body.database).toEqual({ driver: 'pglite', ok: false, error: 'The database could not be opened' })
+    // The routes that need it answer 503 with a message, not 500.
+    const cards = await fetch(`http://127.0.0.1:${brokenPort}/api/cards?q=pikachu`)
+    expect(cards.status).toBe(503)
+    expect((await cards.json()).message).toMatch(/database is unavailable/)
     expect(server.child.exitCode).toBeNull()
   })
 })

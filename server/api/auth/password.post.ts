@@ -1,6 +1,6 @@
 import { PASSWORD_RULE_MESSAGES, passwordChangeSchema } from '~~/shared/schemas/auth'
 import { isCommonPassword } from '../../auth/password-policy'
-import { endSessions, findUserByEmail } from '../../auth/users'
+import { endSessions } from '../../auth/users'
 
 defineRouteMeta({
   openAPI: {
@@ -15,7 +15,7 @@ export default defineEventHandler(async (event) => {
   const input = await readBodyAs(event, passwordChangeSchema(user.email))
   if (isCommonPassword(input.newPassword)) throw invalidField('newPassword', PASSWORD_RULE_MESSAGES.common)
   const db = await useDb()
-  const row = await findUserByEmail(db, user.email)
+  const row = await db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirst()
   if (!row || !await verifyPassword(row.password_hash, input.currentPassword)) {
     throw invalidField('currentPassword', 'The current password is wrong')
   }
