@@ -31,3 +31,15 @@ export function isFinishOf(finish: string, variants: readonly string[] | null | 
 export function defaultFinish(variants: readonly string[] | null | undefined): Finish {
   return finishesOf(variants)[0] ?? 'normal'
 }
+
+/**
+ * Other apps' exports say "Foil" or "Holofoil" loosely: the finish itself when the card has it, else
+ * the card's other shiny finish (a "Holofoil" line of a card printed plain and reverse is its reverse).
+ */
+export function closestFinish(finish: Finish, variants: readonly string[] | null | undefined): Finish {
+  const finishes = finishesOf(variants)
+  if (finishes.includes(finish)) return finish
+  if (finish === 'holo' && finishes.includes('reverse')) return 'reverse'
+  if (finish === 'reverse' && finishes.includes('holo')) return 'holo'
+  return finish
+}

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto'
-import type { Kysely } from 'kysely'
 import { LRUCache } from 'lru-cache'
-import type { Database, LocalizedNames } from '../database/schema'
+import type { LocalizedNames } from '../database/schema'
 import { createPacer } from '../prices/pacer'
 import type { DiskCache } from './disk-cache'
 import { type ImageSize, tcgdexAssetUrl } from './urls'
@@ -12,8 +11,15 @@ export interface CardImage {
   etag: string
 }
 
+/** What locates a card's picture on TCGdex's assets host. */
+export interface CardImageRef {
+  seriesId: string
+  setId: string
+  localId: string
+  names: LocalizedNames
+}
+
 export interface CardImageServiceDeps {
-  db: Kysely<Database>
   cache: DiskCache
   /** TCGdex's assets host (or a stub); null: serve only what the cache already holds. */
   assetsUrl: string | null
@@ -43,7 +49,7 @@ export function sniffImage(bytes: Buffer): string | null {
 const etagOf = (bytes: Buffer) => `"${createHash('sha1').update(bytes).digest('hex').slice(0, 20)}"`
 
 class UpstreamError extends Error {
-  constructor(message: string, readonly missing: boolean) {
+  constructor(message: string, readonly missing: boolean, readonly skipped = false) {
     super(message)
   }
 }
@@ -97,12 +103,14 @@ export function createCardImageService(deps: CardImageServiceDeps) {
   function fetchOnce(key: string, url: string): Promise<Buffer> {
     let pending = inFlight.get(key)
     if (!pending) {
-      pending = upstream.run(() => download(url)).then(async (bytes) => {
+      // Checked again when its turn comes: requests queued before the breaker opened are not sent.
+      pending = upstream.run(() => (now() < breakerOpenUntil ? Promise.reject(new UpstreamError('upstream paused', false, true)) : download(url))).then(async (bytes) => {
         failuresInARow = 0
         await deps.cache.put(key, bytes)
         return bytes
       }, (error: unknown) => {
         const upstreamError = error instanceof UpstreamError ? error : new UpstreamError(String(error), false)
+        if (upstreamError.skipped) throw upstreamError
         failures.set(key, true, { ttl: upstreamError.missing ? MISSING_FOR_MS : FAILED_FOR_MS })
         if (!upstreamError.missing && ++failuresInARow >= BREAKER_FAILURES) {
           breakerOpenUntil = now() + BREAKER_OPEN_MS
@@ -115,26 +123,23 @@ export function createCardImageService(deps: CardImageServiceDeps) {
     return pending
   }
 
-  async function get(cardId: string, lang: string, size: ImageSize): Promise<CardImage | null> {
-    const card = await deps.db.selectFrom('cards').innerJoin('sets', 'sets.id', 'cards.set_id')
-      .select(['cards.set_id', 'cards.local_id', 'cards.name', 'sets.series_id'])
-      .where('cards.id', '=', cardId).executeTakeFirst()
-    if (!card?.series_id) return null
-    const names = card.name as LocalizedNames
+  async function get(card: CardImageRef, lang: string, size: ImageSize): Promise<CardImage | null> {
+    const names = card.names
     // The asked language when the card exists in it, then English.
     const langs = [...new Set([names[lang] ? lang : null, names.en ? 'en' : null, Object.keys(names)[0] ?? null])].filter((l): l is string => !!l)
+    const keyOf = (l: string) => `${l}/${card.seriesId}/${card.setId}/${card.localId}/${size}`
 
     for (const l of langs) {
-      const key = `${l}/${card.series_id}/${card.set_id}/${card.local_id}/${size}`
+      const key = keyOf(l)
       const cached = await deps.cache.get(key)
       if (cached) return { bytes: cached, contentType: sniffImage(cached) ?? 'application/octet-stream', etag: etagOf(cached) }
     }
     if (!deps.assetsUrl || now() < breakerOpenUntil) return null
     for (const l of langs) {
-      const key = `${l}/${card.series_id}/${card.set_id}/${card.local_id}/${size}`
+      const key = keyOf(l)
       if (failures.has(key)) continue
       try {
-        const bytes = await fetchOnce(key, tcgdexAssetUrl(deps.assetsUrl, l, card.series_id, card.set_id, card.local_id, size))
+        const bytes = await fetchOnce(key, tcgdexAssetUrl(deps.assetsUrl, l, card.seriesId, card.setId, card.localId, size))
         return { bytes, contentType: sniffImage(bytes)!, etag: etagOf(bytes) }
       }
       catch (error) {

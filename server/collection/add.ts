@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely'
 import { type CollectionAddInput, MAX_QUANTITY } from '../../shared/schemas/collection'
 import type { Database, UserCardRow } from '../database/schema'
+import { finishForCard } from './finish'
 
 export class CollectionError extends Error {
   constructor(readonly statusCode: 404 | 422, message: string) {
@@ -19,8 +20,9 @@ export async function addCardToCollection(
   input: CollectionAddInput,
   sourceDraftId: string | null = null,
 ): Promise<UserCardRow> {
-  const card = await db.selectFrom('cards').select('id').where('id', '=', input.cardId).executeTakeFirst()
+  const card = await db.selectFrom('cards').select(['id', 'variants']).where('id', '=', input.cardId).executeTakeFirst()
   if (!card) throw new CollectionError(422, `Unknown card id: ${input.cardId}`)
+  const finish = finishForCard(card, input.finish)
 
   const row = await db.insertInto('user_cards')
     .values({
@@ -29,13 +31,14 @@ export async function addCardToCollection(
       quantity: input.quantity,
       condition: input.condition,
       language: input.language,
-      finish: input.finish,
+      finish,
       grader: input.grader,
       grade: input.grade,
       cert_number: input.certNumber,
       location: input.location,
       notes: input.notes,
       price_paid: input.pricePaid,
+      price_paid_currency: input.pricePaid === null ? null : input.pricePaidCurrency,
       acquired_at: input.acquiredAt,
       source_draft_id: sourceDraftId,
     })

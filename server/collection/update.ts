@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely'
 import { type CollectionPatch, MAX_QUANTITY } from '../../shared/schemas/collection'
 import type { Database, UserCardUpdate } from '../database/schema'
 import { CollectionError } from './add'
+import { checkFinishOfCard } from './finish'
 import { type CollectionItem, getUserCard } from './items'
 
 export interface UpdateResult {
@@ -27,6 +28,7 @@ export async function updateUserCard(db: Kysely<Database>, userId: string, id: s
       .where('id', '=', id).where('user_id', '=', userId)
       .forUpdate().executeTakeFirst()
     if (!row) return undefined
+    if (patch.finish !== undefined && patch.finish !== row.finish) await checkFinishOfCard(trx, row.card_id, patch.finish)
 
     const next = {
       condition: patch.condition ?? row.condition,
@@ -44,6 +46,7 @@ export async function updateUserCard(db: Kysely<Database>, userId: string, id: s
     if (patch.location !== undefined) details.location = patch.location
     if (patch.notes !== undefined) details.notes = patch.notes
     if (patch.pricePaid !== undefined) details.price_paid = patch.pricePaid
+    if (patch.pricePaidCurrency !== undefined) details.price_paid_currency = patch.pricePaidCurrency
     if (patch.acquiredAt !== undefined) details.acquired_at = patch.acquiredAt
     const quantity = patch.quantity ?? row.quantity
 
@@ -76,6 +79,7 @@ export async function updateUserCard(db: Kysely<Database>, userId: string, id: s
         location: details.location !== undefined ? details.location : (twin.location ?? row.location),
         notes: details.notes !== undefined ? details.notes : (twin.notes ?? row.notes),
         price_paid: details.price_paid !== undefined ? details.price_paid : (twin.price_paid ?? row.price_paid),
+        price_paid_currency: details.price_paid_currency !== undefined ? details.price_paid_currency : (twin.price_paid !== null ? twin.price_paid_currency : row.price_paid_currency),
         acquired_at: details.acquired_at !== undefined ? details.acquired_at : (twin.acquired_at ?? row.acquired_at),
         source_draft_id: twin.source_draft_id ?? row.source_draft_id,
         updated_at: sql`now()`,

@@ -141,6 +141,8 @@ export interface UserCardsTable {
 }
 
 type Money = ColumnType<string | null, string | number | null, string | number | null>
+type MaybeTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>
 
 /** One card's price from one market, for one variant (finish): the latest in card_prices, one per day in card_price_history. */
 export interface CardPricesTable {
@@ -154,7 +156,7 @@ export interface CardPricesTable {
   high: Money
   avg7: Money
   avg30: Money
-  source_updated_at: Timestamp | null
+  source_updated_at: MaybeTimestamp
   fetched_at: Timestamp
 }
 
@@ -173,9 +175,9 @@ export interface PriceRefreshRunsTable {
   id: Generated<string>
   status: 'running' | 'done' | 'failed' | 'abandoned'
   scope: string
-  started_at: Generated<Timestamp>
-  heartbeat_at: Generated<Timestamp>
-  finished_at: Timestamp | null
+  started_at: DefaultTimestamp
+  heartbeat_at: DefaultTimestamp
+  finished_at: MaybeTimestamp
   cards: Generated<number>
   requests: Generated<number>
   priced: Generated<number>

@@ -1,20 +1,11 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { PRICE_CURRENCIES, type PriceCurrency, SOURCE_OF_CURRENCY } from '../../shared/schemas/prices'
 import type { CollectionValue, ValueCard, ValueHistory, ValueMover } from '../../shared/schemas/prices'
 import { pickName } from '../catalog/query'
 import type { Database, LocalizedNames } from '../database/schema'
 import { cardImagePath } from '../card-images/urls'
+import { pricedCopies } from '../collection/list'
 import { dayOf } from './store'
-
-/**
- * How a copy is valued, in one place: the latest market price of its card, in the market of the
- * user's currency, for the copy's own finish. Graded copies are not valued (TCGdex quotes raw cards).
- * Expects `user_cards as uc`; joins `card_prices as p`.
- */
-export function joinCopyPrice(currency: PriceCurrency): RawBuilder<unknown> {
-  return sql`left join card_prices p on p.card_id = uc.card_id and p.source = ${SOURCE_OF_CURRENCY[currency]}
-    and p.variant = uc.finish and p.market is not null and uc.grader is null and uc.grade is null`
-}
 
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v))
 const round2 = (n: number) => Math.round(n * 100) / 100
@@ -53,61 +44,54 @@ function toValueCard(r: CardRowBase, lang?: string): ValueCard {
   }
 }
 
-const cardColumns = sql`uc.id as user_card_id, uc.card_id, c.name as names, uc.language, s.name as set_name, s.id as set_id,
-  s.series_id, c.local_id, s.printed_total, uc.finish, uc.quantity, p.market::text as unit`
+const cardColumns = [
+  'uc.id as user_card_id', 'uc.card_id', 'c.name as names', 'uc.language', 's.name as set_name', 's.id as set_id',
+  's.series_id', 'c.local_id', 's.printed_total', 'uc.finish', 'uc.quantity', sql<string>`p.market::text`.as('unit'),
+] as const
 
 /** What the user's collection is worth in `currency`: totals, per set, the most valuable copies and the biggest movers. */
 export async function getCollectionValue(db: Kysely<Database>, userId: string, currency: PriceCurrency, options: { lang?: string, now?: Date, top?: number } = {}): Promise<Omit<CollectionValue, 'lastRefresh' | 'refreshing' | 'source'>> {
   const now = options.now ?? new Date()
   const top = options.top ?? 10
-  const join = joinCopyPrice(currency)
+  const copies = () => pricedCopies(db, userId, {}, currency)
+  const paidHere = sql`uc.price_paid_currency = ${currency}`
 
-  const totals = await sql<{ value: string | null, copies: number, priced: number, graded: number, oldest: Date | null, paid: string | null, worth: string | null, cost_copies: number }>`
-    select coalesce(sum(uc.quantity * p.market), 0)::text as value,
-      coalesce(sum(uc.quantity), 0)::int as copies,
-      coalesce(sum(uc.quantity) filter (where p.market is not null), 0)::int as priced,
-      coalesce(sum(uc.quantity) filter (where uc.grader is not null or uc.grade is not null), 0)::int as graded,
-      min(p.fetched_at) as oldest,
-      sum(uc.price_paid * uc.quantity) filter (where p.market is not null and uc.price_paid_currency = ${currency})::text as paid,
-      sum(uc.quantity * p.market) filter (where uc.price_paid is not null and uc.price_paid_currency = ${currency})::text as worth,
-      coalesce(sum(uc.quantity) filter (where p.market is not null and uc.price_paid is not null and uc.price_paid_currency = ${currency}), 0)::int as cost_copies
-    from user_cards uc ${join}
-    where uc.user_id = ${userId}`.execute(db)
-  const t = totals.rows[0]!
+  const t = await copies().select([
+    sql<string>`coalesce(sum(uc.quantity * p.market), 0)::text`.as('value'),
+    sql<number>`coalesce(sum(uc.quantity), 0)::int`.as('copies'),
+    sql<number>`coalesce(sum(uc.quantity) filter (where p.market is not null), 0)::int`.as('priced'),
+    sql<number>`coalesce(sum(uc.quantity) filter (where uc.grader is not null or uc.grade is not null), 0)::int`.as('graded'),
+    sql<Date | null>`min(p.fetched_at)`.as('oldest'),
+    sql<string | null>`sum(uc.price_paid * uc.quantity) filter (where p.market is not null and ${paidHere})::text`.as('paid'),
+    sql<string | null>`sum(uc.quantity * p.market) filter (where uc.price_paid is not null and ${paidHere})::text`.as('worth'),
+    sql<number>`coalesce(sum(uc.quantity) filter (where p.market is not null and uc.price_paid is not null and ${paidHere}), 0)::int`.as('cost_copies'),
+  ]).executeTakeFirstOrThrow()
 
-  const bySet = await sql<{ set_id: string, set_name: LocalizedNames, value: string, copies: number }>`
-    select s.id as set_id, s.name as set_name, sum(uc.quantity * p.market)::text as value, sum(uc.quantity)::int as copies
-    from user_cards uc ${join}
-    join cards c on c.id = uc.card_id join sets s on s.id = c.set_id
-    where uc.user_id = ${userId} and p.market is not null
-    group by s.id, s.name
-    order by sum(uc.quantity * p.market) desc, s.id`.execute(db)
+  const bySet = await copies().where('p.market', 'is not', null)
+    .select(['s.id as set_id', 's.name as set_name', sql<string>`sum(uc.quantity * p.market)::text`.as('value'), sql<number>`sum(uc.quantity)::int`.as('copies')])
+    .groupBy(['s.id', 's.name'])
+    .orderBy(sql`sum(uc.quantity * p.market) desc`).orderBy('s.id')
+    .execute()
 
-  const topRows = await sql<CardRowBase>`
-    select ${cardColumns}
-    from user_cards uc ${join}
-    join cards c on c.id = uc.card_id join sets s on s.id = c.set_id
-    where uc.user_id = ${userId} and p.market is not null
-    order by p.market desc, uc.quantity desc, uc.id
-    limit ${top}`.execute(db)
+  const topRows = await copies().where('p.market', 'is not', null).select(cardColumns)
+    .orderBy('p.market', 'desc').orderBy('uc.quantity', 'desc').orderBy('uc.id')
+    .limit(top).execute()
 
   // Movers: today's price against the latest one at least a week old, or the oldest one when the history is younger.
   const weekAgo = dayOf(new Date(now.getTime() - 7 * 86_400_000))
-  const moverRows = await sql<CardRowBase & { previous: string, since: string }>`
-    select ${cardColumns}, prev.market::text as previous, prev.day::text as since
-    from user_cards uc ${join}
-    join cards c on c.id = uc.card_id join sets s on s.id = c.set_id
-    cross join lateral (
-      select h.market, h.day from card_price_history h
-      where h.card_id = uc.card_id and h.source = p.source and h.variant = p.variant and h.market is not null
-        and h.day < (p.fetched_at at time zone 'UTC')::date
-      order by (h.day <= ${weekAgo}::date) desc, case when h.day <= ${weekAgo}::date then h.day end desc nulls last, h.day asc
-      limit 1
-    ) prev
-    where uc.user_id = ${userId} and p.market is not null and prev.market <> p.market`.execute(db)
-  const movers: ValueMover[] = moverRows.rows.map((r) => {
+  const moverRows = await copies().where('p.market', 'is not', null)
+    .innerJoinLateral(eb => eb.selectFrom('card_price_history as h').select(['h.market', 'h.day'])
+      .whereRef('h.card_id', '=', 'uc.card_id').whereRef('h.source', '=', 'p.source').whereRef('h.variant', '=', 'p.variant')
+      .where('h.market', 'is not', null)
+      .where(sql<boolean>`h.day < (p.fetched_at at time zone 'UTC')::date`)
+      .orderBy(sql`(h.day <= ${weekAgo}::date) desc`).orderBy(sql`case when h.day <= ${weekAgo}::date then h.day end desc nulls last`).orderBy('h.day', 'asc')
+      .limit(1).as('prev'), join => join.onTrue())
+    .where(sql<boolean>`prev.market <> p.market`)
+    .select([...cardColumns, sql<string>`prev.market::text`.as('previous'), sql<string>`prev.day::text`.as('since')])
+    .execute()
+  const movers: ValueMover[] = moverRows.map((r) => {
     const previous = Number(r.previous)
-    const card = toValueCard(r, options.lang)
+    const card = toValueCard(r as CardRowBase, options.lang)
     const change = round2(card.unit - previous)
     return { ...card, previous, since: r.since, change, changePercent: previous > 0 ? Math.round(change / previous * 1000) / 10 : null }
   })
@@ -120,8 +104,8 @@ export async function getCollectionValue(db: Kysely<Database>, userId: string, c
     gradedCopies: t.graded,
     cost: { paid: round2(num(t.paid)), worth: round2(num(t.worth)), copies: t.cost_copies },
     pricesFetchedAt: t.oldest ? new Date(t.oldest).toISOString() : null,
-    bySet: bySet.rows.map(r => ({ setId: r.set_id, setName: pickName(r.set_name, options.lang).name, value: round2(Number(r.value)), copies: r.copies })),
-    top: topRows.rows.map(r => toValueCard(r, options.lang)),
+    bySet: bySet.map(r => ({ setId: r.set_id, setName: pickName(r.set_name as LocalizedNames, options.lang).name, value: round2(Number(r.value)), copies: r.copies })),
+    top: topRows.map(r => toValueCard(r as CardRowBase, options.lang)),
     movers: {
       up: movers.filter(m => m.change > 0).sort((a, b) => b.change - a.change).slice(0, 5),
       down: movers.filter(m => m.change < 0).sort((a, b) => a.change - b.change).slice(0, 5),
@@ -131,7 +115,8 @@ export async function getCollectionValue(db: Kysely<Database>, userId: string, c
 
 /**
  * Writes today's value of each collection (of `userIds`, or of every user with cards) in both
- * currencies: one row per user, currency and day, replaced when written again the same day.
+ * currencies, valued as collection/list.ts's pricedCopies does but for everyone in one statement: one
+ * row per user, currency and day, replaced when written again the same day.
  */
 export async function snapshotValues(db: Kysely<Database>, now = new Date(), userIds?: string[]): Promise<number> {
   if (userIds && !userIds.length) return 0
@@ -162,12 +147,11 @@ export async function getValueHistory(db: Kysely<Database>, userId: string, curr
     .where('user_id', '=', userId).where('currency', '=', currency)
     .where('day', '>=', since).where('day', '<', today)
     .orderBy('day').execute()
-  const live = await sql<{ value: string, priced: number, copies: number }>`
-    select coalesce(sum(uc.quantity * p.market), 0)::text as value,
-      coalesce(sum(uc.quantity) filter (where p.market is not null), 0)::int as priced,
-      coalesce(sum(uc.quantity), 0)::int as copies
-    from user_cards uc ${joinCopyPrice(currency)} where uc.user_id = ${userId}`.execute(db)
-  const l = live.rows[0]!
+  const l = await pricedCopies(db, userId, {}, currency).select([
+    sql<string>`coalesce(sum(uc.quantity * p.market), 0)::text`.as('value'),
+    sql<number>`coalesce(sum(uc.quantity) filter (where p.market is not null), 0)::int`.as('priced'),
+    sql<number>`coalesce(sum(uc.quantity), 0)::int`.as('copies'),
+  ]).executeTakeFirstOrThrow()
   const points = rows.map(r => ({ day: String(r.day), value: Number(r.value), pricedCopies: r.priced_copies, copies: r.copies }))
   if (l.copies > 0 || points.length) points.push({ day: today, value: round2(Number(l.value)), pricedCopies: l.priced, copies: l.copies })
   return { currency, points }
