@@ -28,9 +28,10 @@ export default defineEventHandler(async (event) => {
   if (!card) throw createError({ statusCode: 404, message: 'Card not found' })
   const image = card.seriesId ? await useCardImages().get({ ...card, seriesId: card.seriesId }, lang, size) : null
   if (!image) {
-    // Asked again in a few minutes at most: the picture may come once TCGdex is reachable.
+    // Answered (not thrown, which would reset the headers) so that browsers ask again in a few minutes at most.
+    setResponseStatus(event, 404)
     setResponseHeader(event, 'cache-control', 'public, max-age=300')
-    throw createError({ statusCode: 404, message: 'No picture of this card is available right now' })
+    return { statusCode: 404, message: 'No picture of this card is available right now' }
   }
   setResponseHeaders(event, {
     'etag': image.etag,
