@@ -9,7 +9,7 @@ export interface CollectionPage {
   total: number
   page: number
   pageSize: number
-  totals: { cards: number, distinct: number, rows: number }
+  totals: { cards: number, distinct: number, rows: number, value?: number, currency?: string }
 }
 
 export interface CollectionQuery {
@@ -18,6 +18,8 @@ export interface CollectionQuery {
   language?: string
   condition?: string
   finish?: string
+  minPrice?: string
+  maxPrice?: string
   sort?: string
   order?: string
   page?: number

@@ -31,7 +31,7 @@ export async function openPriceTestDatabase(): Promise<{ handle: DatabaseHandle,
   await db.insertInto('sets').values(sets.map(([serie, id]) => ({ id, series_id: serie, name: JSON.stringify({ en: `Set ${id}` }), name_en: `Set ${id}`, card_count: 1 }))).onConflict(oc => oc.doNothing()).execute()
   await db.insertInto('cards').values(TEST_CARDS.map(c => ({
     id: c.id, set_id: c.set, local_id: c.local, number: Number.parseInt(c.local, 10), name: JSON.stringify(c.name), name_en: c.name.en,
-    search_text: Object.values(c.name).join(' | ').toLowerCase(), category: 'Pokemon', variants: [...c.variants],
+    search_text: Object.values(c.name).join(' | ').toLowerCase(), category: 'Pokemon', types: [], variants: [...c.variants],
   }))).onConflict(oc => oc.doNothing()).execute()
   const ids = TEST_CARDS.map(c => c.id)
   await db.deleteFrom('card_prices').where('card_id', 'in', ids).execute()
