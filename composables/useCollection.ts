@@ -9,7 +9,9 @@ export interface CollectionPage {
   total: number
   page: number
   pageSize: number
-  totals: { cards: number, distinct: number, rows: number, value?: number, currency?: string }
+  totals: { cards: number, distinct: number, rows: number }
+  /** Market value over the filter, in the user's currency. */
+  value?: { total: number, currency: string }
 }
 
 export interface CollectionQuery {

@@ -10,6 +10,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('users')
     .addColumn('price_currency', 'text', c => c.notNull().defaultTo('EUR').check(sql`price_currency in ('EUR', 'USD')`))
     .execute()
+  // A copy's finish is now one of its card's variants: the 1st Edition sets get that variant (as the
+  // catalogue import now gives it, server/catalog/source.ts variantsOf), or no 1st Edition could be recorded.
+  await sql`update cards set variants = array_append(variants, 'firstEdition')
+    where set_id in ('base1', 'base2', 'base3', 'base5', 'gym1', 'gym2', 'neo1', 'neo2', 'neo3', 'neo4')
+      and cardinality(variants) > 0 and not ('firstEdition' = any(variants))`.execute(db)
   await db.schema.alterTable('user_cards')
     .addColumn('price_paid_currency', 'text', c => c.check(sql`price_paid_currency is null or price_paid_currency ~ '^[A-Z]{3}$'`))
     .execute()

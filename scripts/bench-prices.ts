@@ -44,6 +44,7 @@ try {
   const started = performance.now()
   const result = await refreshPrices({ db, client, requestsPerSecond: Number(args.rps), concurrency: Number(args.concurrency), maxAgeHours: 24 }, { userId: user.id })
   const seconds = (performance.now() - started) / 1000
+  if (result.message) console.error(result.message)
   const again = await refreshPrices({ db, client, requestsPerSecond: Number(args.rps), concurrency: Number(args.concurrency), maxAgeHours: 24 }, { userId: user.id })
   const history = await db.selectFrom('card_price_history').select(eb => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
   console.log(`bench:prices ${handle.driver} cards=${owned.length} status=${result.status} time=${seconds.toFixed(1)}s requests=${result.requests} `

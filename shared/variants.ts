@@ -33,13 +33,15 @@ export function defaultFinish(variants: readonly string[] | null | undefined): F
 }
 
 /**
- * Other apps' exports say "Foil" or "Holofoil" loosely: the finish itself when the card has it, else
- * the card's other shiny finish (a "Holofoil" line of a card printed plain and reverse is its reverse).
+ * Other apps' exports say "Foil" or "Non-foil" loosely: the finish itself when the card has it, else the
+ * card's other shiny finish (a "Holofoil" line of a card printed plain and reverse is its reverse), and a
+ * "Normal" line of a card with no plain printing is the card's own printing (a holo rare).
  */
 export function closestFinish(finish: Finish, variants: readonly string[] | null | undefined): Finish {
   const finishes = finishesOf(variants)
   if (finishes.includes(finish)) return finish
   if (finish === 'holo' && finishes.includes('reverse')) return 'reverse'
   if (finish === 'reverse' && finishes.includes('holo')) return 'holo'
+  if (finish === 'normal') return defaultFinish(variants)
   return finish
 }

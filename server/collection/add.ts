@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely'
 import { type CollectionAddInput, MAX_QUANTITY } from '../../shared/schemas/collection'
 import type { Database, UserCardRow } from '../database/schema'
+import { paidCurrency } from '../prices/currency'
 import { finishForCard } from './finish'
 
 export class CollectionError extends Error {
@@ -38,7 +39,7 @@ export async function addCardToCollection(
       location: input.location,
       notes: input.notes,
       price_paid: input.pricePaid,
-      price_paid_currency: input.pricePaid === null ? null : input.pricePaidCurrency,
+      price_paid_currency: await paidCurrency(db, userId, input.pricePaid, input.pricePaidCurrency),
       acquired_at: input.acquiredAt,
       source_draft_id: sourceDraftId,
     })

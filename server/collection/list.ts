@@ -15,10 +15,9 @@ export interface CollectionPage {
     /** Distinct catalogue cards over the filter. */
     distinct: number
     rows: number
-    /** Market value of the copies over the filter, in `currency`. */
-    value: number
-    currency: PriceCurrency
   }
+  /** Market value of the copies over the filter (see prices/value.ts for what is valued). */
+  value: { total: number, currency: PriceCurrency }
 }
 
 const DESC_BY_DEFAULT = new Set(['updated', 'added', 'quantity', 'price', 'value'])
@@ -97,6 +96,7 @@ export async function listCollection(db: Kysely<Database>, userId: string, query
     total: totals.rows,
     page: query.page,
     pageSize: query.pageSize,
-    totals: { cards: totals.cards, distinct: totals.distinct, rows: totals.rows, value: Number(totals.value), currency },
+    totals: { cards: totals.cards, distinct: totals.distinct, rows: totals.rows },
+    value: { total: Number(totals.value), currency },
   }
 }

@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely'
 import { type CollectionPatch, MAX_QUANTITY } from '../../shared/schemas/collection'
 import type { Database, UserCardUpdate } from '../database/schema'
 import { CollectionError } from './add'
+import { paidCurrency } from '../prices/currency'
 import { checkFinishOfCard } from './finish'
 import { type CollectionItem, getUserCard } from './items'
 
@@ -46,7 +47,10 @@ export async function updateUserCard(db: Kysely<Database>, userId: string, id: s
     if (patch.location !== undefined) details.location = patch.location
     if (patch.notes !== undefined) details.notes = patch.notes
     if (patch.pricePaid !== undefined) details.price_paid = patch.pricePaid
-    if (patch.pricePaidCurrency !== undefined) details.price_paid_currency = patch.pricePaidCurrency
+    if (patch.pricePaid !== undefined || patch.pricePaidCurrency !== undefined) {
+      const price = patch.pricePaid !== undefined ? patch.pricePaid : (row.price_paid === null ? null : Number(row.price_paid))
+      details.price_paid_currency = await paidCurrency(trx, userId, price, patch.pricePaidCurrency !== undefined ? patch.pricePaidCurrency : row.price_paid_currency)
+    }
     if (patch.acquiredAt !== undefined) details.acquired_at = patch.acquiredAt
     const quantity = patch.quantity ?? row.quantity
 

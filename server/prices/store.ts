@@ -18,7 +18,9 @@ export const dayOf = (date: Date) => date.toISOString().slice(0, 10)
 export async function storeOutcomes(db: Kysely<Database>, outcomes: CardOutcome[], fetchedAt: Date): Promise<void> {
   if (!outcomes.length) return
   const day = dayOf(fetchedAt)
-  const rows = outcomes.flatMap(o => (o.status === 'priced'
+  // One row per card, source and variant (a second one would fail the whole batch's upsert).
+  const unique = new Map<string, CardOutcome>(outcomes.map(o => [o.cardId, o]))
+  const rows = [...unique.values()].flatMap(o => (o.status === 'priced'
     ? o.rows.map(r => ({
         card_id: o.cardId,
         source: r.source,
@@ -33,7 +35,7 @@ export async function storeOutcomes(db: Kysely<Database>, outcomes: CardOutcome[
         source_updated_at: r.sourceUpdatedAt,
         fetched_at: fetchedAt,
       }))
-    : []))
+    : [])).filter((r, i, all) => all.findIndex(o => o.card_id === r.card_id && o.source === r.source && o.variant === r.variant) === i)
   const figures = ['currency', 'market', 'low', 'mid', 'high', 'avg7', 'avg30', 'source_updated_at', 'fetched_at'] as const
   const takeExcluded = Object.fromEntries(figures.map(f => [f, sql.ref(`excluded.${f}`)]))
 
@@ -47,7 +49,7 @@ export async function storeOutcomes(db: Kysely<Database>, outcomes: CardOutcome[
         .execute()
     }
     await trx.insertInto('card_price_checks')
-      .values(outcomes.map(o => ({ card_id: o.cardId, checked_at: fetchedAt, status: o.status, error: o.status === 'failed' ? o.error.slice(0, 500) : null })))
+      .values([...unique.values()].map(o => ({ card_id: o.cardId, checked_at: fetchedAt, status: o.status, error: o.status === 'failed' ? o.error.slice(0, 500) : null })))
       .onConflict(oc => oc.column('card_id').doUpdateSet({ checked_at: sql.ref('excluded.checked_at'), status: sql.ref('excluded.status'), error: sql.ref('excluded.error') }))
       .execute()
   })

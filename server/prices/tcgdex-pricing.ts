@@ -44,7 +44,7 @@ const hasFigure = (row: PriceRow) => [row.market, row.low, row.mid, row.high, ro
 function cardmarketRows(cm: Obj, variants: readonly string[]): PriceRow[] {
   const finishes = finishesOf(variants)
   const base = finishes.includes('normal') ? 'normal' : finishes.includes('holo') ? 'holo' : finishes[0]!
-  const foil = finishes.includes('reverse') ? 'reverse' : base !== 'holo' && finishes.includes('holo') ? 'holo' : null
+  const foil = base !== 'reverse' && finishes.includes('reverse') ? 'reverse' : base !== 'holo' && finishes.includes('holo') ? 'holo' : null
   const currency = currencyOf(cm.unit, 'EUR')
   const sourceUpdatedAt = timestamp(cm.updated)
   const rowFor = (variant: string, suffix: string): PriceRow => {

@@ -43,8 +43,8 @@ async function expectPictureLoaded(page: Page, selector: string) {
 async function addGradedCopyAndExport(page: Page, labels: { more: string, add: string }) {
   await page.goto('/cards/base1-4')
   await waitForHydration(page)
-  // Charizard was printed holo only: the form offers that finish and no other.
-  expect(await page.locator('[data-testid=copy-finish] option').evaluateAll(os => os.map(o => (o as HTMLOptionElement).value))).toEqual(['holo'])
+  // Base Set Charizard is a holo, unlimited or 1st Edition: the form offers those finishes and no other.
+  expect(await page.locator('[data-testid=copy-finish] option').evaluateAll(os => os.map(o => (o as HTMLOptionElement).value))).toEqual(['holo', 'first-edition'])
   await page.getByText(labels.more).click()
   await page.selectOption('[data-testid=copy-grader]', 'PSA')
   await page.fill('[data-testid=copy-grade]', '10')
@@ -73,12 +73,13 @@ describe('collection value, card prices and pictures (TCGdex stub)', () => {
 
     await page.goto('/collection')
     await waitForHydration(page)
-    await expectText(page.locator('[data-testid=value-panel]'), 'No market prices yet')
+    await expectText(page.locator('[data-testid=value-panel]'), '0 of 5 copies priced')
     await page.click('[data-testid=refresh-prices]')
     // 3 × €0.08 + €397.58 + €98.73
     await expect.poll(async () => digits(await page.locator('[data-testid=value-panel] [data-testid=value-total]').innerText()), { timeout: 30_000 }).toBe('49655')
     await expectText(page.locator('[data-testid=value-panel]'), '5 of 5 copies priced')
     await expectText(page.locator('[data-testid=value-cost]'), '+€97.58')
+    await page.click('[data-testid=value-details-toggle]')
     await expectText(page.locator('[data-testid=value-top]'), 'Charizard')
     await expectText(page.locator('[data-testid=value-by-set]'), 'Base Set')
     await expect.poll(() => page.locator('[data-testid=value-panel] canvas').count()).toBe(1)
@@ -115,7 +116,7 @@ describe('collection value, card prices and pictures (TCGdex stub)', () => {
     await page.goto('/cards/base1-4')
     await waitForHydration(page)
     await expectText(page.locator('[data-testid=card-price-cardmarket-holo]'), '€397.58')
-    await expectText(page.locator('[data-testid=card-price-tcgplayer-holo]'), 'US$561.37')
+    await expectText(page.locator('[data-testid=card-price-tcgplayer-holo]'), '$561.37')
     await expectPictureLoaded(page, '.art img')
     expect(await page.locator('.art img').getAttribute('src')).toBe('/api/cards/base1-4/image?lang=en&size=high')
     await expectText(page.locator('[data-testid=owned-copies]'), 'You have 1 copy')

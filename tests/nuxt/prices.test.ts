@@ -54,7 +54,7 @@ describe('prices from TCGdex (stub)', () => {
     const charizard = await add(alice, { cardId: 'base1-4', pricePaid: 300, pricePaidCurrency: 'EUR' })
     expect(charizard.status).toBe(201)
     const item = (await charizard.json()).item
-    expect(item).toMatchObject({ finish: 'holo', pricePaid: 300, pricePaidCurrency: 'EUR', card: { variants: ['holo'] } })
+    expect(item).toMatchObject({ finish: 'holo', pricePaid: 300, pricePaidCurrency: 'EUR', card: { variants: ['holo', 'firstEdition'] } })
     ids.charizard = item.id
     const patch = await alice.request(`/api/collection/${item.id}`, { method: 'PATCH', json: { finish: 'reverse' } })
     expect(patch.status).toBe(422)
@@ -96,7 +96,7 @@ describe('prices from TCGdex (stub)', () => {
       ...page.items.slice(4).map((i: any) => [i.cardId, i.finish, null]),
     ])
     expect(page.items.slice(4).map((i: any) => i.cardId).sort()).toEqual(['base1-4', 'base1-58'])
-    expect(page.totals).toMatchObject({ value: 496.76, currency: 'EUR' })
+    expect(page.value).toEqual({ total: 496.76, currency: 'EUR' })
     const filtered = await alice.api('/api/collection?minPrice=1&maxPrice=200')
     expect(filtered.items.map((i: any) => i.cardId)).toEqual(['sv03.5-199'])
     expect((await alice.request('/api/collection?sort=value&order=asc')).status).toBe(200)

@@ -49,6 +49,10 @@ describe('pricesFromTcgdex', () => {
     expect(pricesFromTcgdex({ cardmarket: [1, 2] }, ['normal'])).toEqual([])
   })
 
+  it('gives one row per finish even to a card printed reverse only', () => {
+    expect(pick(pricesFromTcgdex({ cardmarket: { trend: 1, 'trend-holo': 2 } }, ['reverse']))).toEqual([['cardmarket', 'reverse', 'EUR', 1]])
+  })
+
   it('treats a card whose variants are unknown as printed plain and reverse', () => {
     expect(pick(pricesFromTcgdex(cards.get('sv02-012')!.pricing, []))).toEqual([
       ['cardmarket', 'normal', 'EUR', 0.1],
