@@ -125,8 +125,8 @@ export function createCardImageService(deps: CardImageServiceDeps) {
 
   async function get(card: CardImageRef, lang: string, size: ImageSize): Promise<CardImage | null> {
     const names = card.names
-    // The asked language when the card exists in it, then English.
-    const langs = [...new Set([names[lang] ? lang : null, names.en ? 'en' : null, Object.keys(names)[0] ?? null])].filter((l): l is string => !!l)
+    // The asked language when the card exists in it, then English (or the card's only language).
+    const langs = [...new Set([names[lang] ? lang : null, names.en ? 'en' : Object.keys(names)[0] ?? null])].filter((l): l is string => !!l)
     const keyOf = (l: string) => `${l}/${card.seriesId}/${card.setId}/${card.localId}/${size}`
 
     for (const l of langs) {

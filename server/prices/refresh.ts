@@ -95,6 +95,12 @@ export async function refreshPrices(deps: RefreshDeps, options: RefreshOptions =
   const requestsBefore = deps.client.requests
   const counts = (): RunCounts => ({ cards: result.cards, requests: deps.client.requests - requestsBefore, priced: result.priced, failed: result.failed })
 
+  // Most hourly runs find nothing due: they only write today's values, without taking the lease.
+  const due = await dueCards(deps.db, now(), deps.maxAgeHours, options)
+  if (!due.length) {
+    await snapshotValues(deps.db, now(), options.userId ? [options.userId] : undefined)
+    return { ...result, ms: Date.now() - started }
+  }
   const runId = await startRun(deps.db, options.userId ? `user:${options.userId}` : 'all', now())
   if (!runId) return { ...result, status: 'busy', message: 'Another price refresh is running' }
   result.runId = runId
@@ -134,6 +140,7 @@ export async function refreshPrices(deps: RefreshDeps, options: RefreshOptions =
   }
 
   try {
+    // Asked again under the lease: another process may have fetched some of them meanwhile.
     const targets = await dueCards(deps.db, now(), deps.maxAgeHours, options)
     deps.log?.(`[prices] refreshing ${targets.length} cards at ${deps.requestsPerSecond} requests/s`)
     for (let i = 0; i < targets.length && !stopped; i += batchSize) {

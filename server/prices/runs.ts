@@ -41,11 +41,15 @@ export async function heartbeat(db: Kysely<Database>, runId: string, counts: Run
   return Number(res.numUpdatedRows) > 0
 }
 
+/** Runs are kept a month (what the last one did is all the UI shows). */
+const KEEP_RUNS_MS = 30 * 86_400_000
+
 export async function finishRun(db: Kysely<Database>, runId: string, status: 'done' | 'failed', counts: RunCounts, message: string | null, now = new Date()): Promise<void> {
   await db.updateTable('price_refresh_runs')
     .set({ status, finished_at: now, heartbeat_at: now, message, ...counts })
     .where('id', '=', runId).where('status', '=', 'running')
     .execute()
+  await db.deleteFrom('price_refresh_runs').where('started_at', '<', new Date(now.getTime() - KEEP_RUNS_MS)).where('status', '!=', 'running').execute()
 }
 
 export interface RunSummary { status: string, startedAt: string, finishedAt: string | null, message: string | null }

@@ -1,19 +1,8 @@
-import type { PriceSource } from '../../shared/schemas/prices'
+import type { MarketPrice } from '../../shared/schemas/prices'
 import { finishesOf } from '../../shared/variants'
 
-/** One market figure set for one variant of a card, ready to store. */
-export interface PriceRow {
-  source: PriceSource
-  variant: string
-  currency: string
-  market: number | null
-  low: number | null
-  mid: number | null
-  high: number | null
-  avg7: number | null
-  avg30: number | null
-  sourceUpdatedAt: string | null
-}
+/** One market figure set for one variant of a card, ready to store (fetchedAt is the run's). */
+export type PriceRow = Omit<MarketPrice, 'fetchedAt'>
 
 type Obj = Record<string, unknown>
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v)

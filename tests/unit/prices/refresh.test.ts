@@ -120,7 +120,7 @@ describe('refreshPrices against the TCGdex stub', () => {
   })
 
   it('asks again only for what is due: nothing the same day but failures after an hour, everything the next day', async () => {
-    expect(await refreshPrices(deps(), { userId })).toMatchObject({ status: 'done', cards: 0, requests: 0 })
+    expect(await refreshPrices(deps(), { userId })).toMatchObject({ status: 'done', runId: null, cards: 0, requests: 0 })
     const later = new Date(T0.getTime() + 61 * 60_000)
     expect((await dueCards(db, later, 24, { userId })).map(c => c.id).sort()).toEqual(['bw1-1', 'sv01-025', 'sv06-130'])
 
@@ -146,7 +146,7 @@ describe('refreshPrices against the TCGdex stub', () => {
   it('runs one refresh at a time: a second caller is told busy, a dead run\'s lease is taken over', async () => {
     const other = await startRun(db, 'all', T0)
     expect(other).toBeTruthy()
-    const busy = await refreshPrices(deps({ now: () => new Date(T0.getTime() + 60_000) }), { userId })
+    const busy = await refreshPrices(deps({ now: () => new Date(T0.getTime() + 60_000) }), { userId, force: true })
     expect(busy).toMatchObject({ status: 'busy', requests: 0 })
     expect(stub.requests).toHaveLength(0)
 
