@@ -40,6 +40,16 @@ async function expectPictureLoaded(page: Page, selector: string) {
   await expect.poll(() => page.locator(selector).first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), { timeout: 15_000 }).toBe(true)
 }
 
+/** Chart.js drew on the canvas (sized it to its box and painted it), not only that a canvas exists. */
+async function expectChartDrawn(page: Page, scope: string) {
+  await expect.poll(() => page.locator(`${scope} canvas`).first().evaluate((c: HTMLCanvasElement) => {
+    const pixels = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data
+    let painted = 0
+    for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) painted++
+    return c.style.display === 'block' && painted > 500
+  }), { timeout: 15_000, message: `chart drawn in ${scope}` }).toBe(true)
+}
+
 async function addGradedCopyAndExport(page: Page, labels: { more: string, add: string }) {
   await page.goto('/cards/base1-4')
   await waitForHydration(page)
@@ -82,7 +92,7 @@ describe('collection value, card prices and pictures (TCGdex stub)', () => {
     await page.click('[data-testid=value-details-toggle]')
     await expectText(page.locator('[data-testid=value-top]'), 'Charizard')
     await expectText(page.locator('[data-testid=value-by-set]'), 'Base Set')
-    await expect.poll(() => page.locator('[data-testid=value-panel] canvas').count()).toBe(1)
+    await expectChartDrawn(page, '[data-testid=value-panel]')
     await expectText(page.locator('[data-testid=value-panel] [data-testid=chart-table]'), '€496.55')
     await expectText(page.locator('[data-testid=prices-fetched]'), 'Prices fetched')
     await page.reload()
@@ -135,7 +145,7 @@ describe('collection value, card prices and pictures (TCGdex stub)', () => {
       await page.goto('/')
       await waitForHydration(page)
       await expectText(page.locator('[data-testid=home-value]'), '€496.94') // Furret's three copies are reverse now: 3 × €0.21
-      await expect.poll(() => page.locator('[data-testid=home-value] canvas').count()).toBe(1)
+      await expectChartDrawn(page, '[data-testid=home-value]')
       await expectNoHorizontalOverflow(page, `/ at ${viewport.width}`)
       await screenshot(page, `prices-${viewport.width}-home`)
       await page.goto('/collection')
@@ -162,6 +172,7 @@ describe('collection value, card prices and pictures (TCGdex stub)', () => {
     await expectText(page.locator('[data-testid=home-value] [data-testid=value-total]'), '496,55')
     await expectText(page.locator('[data-testid=home-value]'), 'Valeur de la collection')
     await expectText(page.locator('[data-testid=home-value] [data-testid=chart-table]'), '496,55')
+    await expectChartDrawn(page, '[data-testid=home-value]')
     await screenshot(page, 'prices-fr-desktop-home')
 
     await page.goto('/cards/sv03.5-199')
