@@ -17,7 +17,6 @@ interface CardRowBase {
   language: string
   set_name: LocalizedNames
   set_id: string
-  series_id: string | null
   local_id: string
   printed_total: number | null
   finish: string
@@ -46,7 +45,7 @@ function toValueCard(r: CardRowBase, lang?: string): ValueCard {
 
 const cardColumns = [
   'uc.id as user_card_id', 'uc.card_id', 'c.name as names', 'uc.language', 's.name as set_name', 's.id as set_id',
-  's.series_id', 'c.local_id', 's.printed_total', 'uc.finish', 'uc.quantity', sql<string>`p.market::text`.as('unit'),
+  'c.local_id', 's.printed_total', 'uc.finish', 'uc.quantity', sql<string>`p.market::text`.as('unit'),
 ] as const
 
 /** What the user's collection is worth in `currency`: totals, per set, the most valuable copies and the biggest movers. */
