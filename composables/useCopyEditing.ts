@@ -26,10 +26,16 @@ export function detailsOf(item: CollectionItem): CopyDetails {
   return { grader, grade, certNumber, pricePaid, pricePaidCurrency, acquiredAt, location, notes }
 }
 
-/** The fields that changed, as a PATCH body (empty text becomes null, which clears it). */
+/** Details as the API takes them: text trimmed (empty text is null, which clears it), no currency without a price. */
+export function cleanDetails(details: CopyDetails): CopyDetails {
+  const clean = Object.fromEntries(Object.entries(details).map(([k, v]) => [k, typeof v === 'string' ? v.trim() || null : v])) as unknown as CopyDetails
+  if (clean.pricePaid === null) clean.pricePaidCurrency = null
+  return clean
+}
+
+/** The fields that changed, as a PATCH body. */
 export function copyPatch(item: CollectionItem, fields: CopyFields, details: CopyDetails): Record<string, unknown> {
-  const next: Record<string, unknown> = { ...fields, ...details }
-  if (typeof next.pricePaid !== 'number') next.pricePaidCurrency = null
+  const next: Record<string, unknown> = { ...fields, ...cleanDetails(details) }
   const patch: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(next)) {
     const v = typeof value === 'string' ? value.trim() || null : value
