@@ -30,9 +30,12 @@ afterAll(async () => {
 const base = () => url('/').replace(/\/$/, '')
 const digits = (text: string) => text.replace(/[^\d]/g, '')
 
-async function addByApi(page: Page, body: Record<string, unknown>) {
-  const res = await page.request.post('/api/collection', { data: body, headers: { origin: base() } })
-  expect(res.status(), await res.text()).toBe(201)
+/** Three Furrets (plain), a raw Base Set Charizard bought for €300 and a Charizard ex: €496.55 at the stub's prices. */
+async function addStarterCollection(page: Page) {
+  for (const body of [{ cardId: 'swsh3-136', quantity: 3 }, { cardId: 'base1-4', pricePaid: 300, pricePaidCurrency: 'EUR' }, { cardId: 'sv03.5-199' }]) {
+    const res = await page.request.post('/api/collection', { data: body, headers: { origin: base() } })
+    expect(res.status(), await res.text()).toBe(201)
+  }
 }
 
 /** A picture that the browser shows for real (loaded, not the placeholder). */
@@ -77,9 +80,7 @@ describe('collection value, card prices and pictures (TCGdex stub)', () => {
     const w = await openPage(browser, { baseURL: base(), viewport: PHONE })
     const { page } = w
     await signUpInBrowser(page, 'Oak')
-    await addByApi(page, { cardId: 'swsh3-136', quantity: 3 })
-    await addByApi(page, { cardId: 'base1-4', pricePaid: 300, pricePaidCurrency: 'EUR' })
-    await addByApi(page, { cardId: 'sv03.5-199' })
+    await addStarterCollection(page)
 
     await page.goto('/collection')
     await waitForHydration(page)
@@ -162,9 +163,7 @@ describe('collection value, card prices and pictures (TCGdex stub)', () => {
     const w = await openPage(browser, { baseURL: base(), viewport: DESKTOP, locale: 'fr-FR' })
     const { page } = w
     await signUpInBrowser(page, 'Sacha')
-    await addByApi(page, { cardId: 'swsh3-136', quantity: 3 })
-    await addByApi(page, { cardId: 'base1-4', pricePaid: 300, pricePaidCurrency: 'EUR' })
-    await addByApi(page, { cardId: 'sv03.5-199' })
+    await addStarterCollection(page)
     await page.goto('/')
     await waitForHydration(page)
     // Prices fetched by the first test are fresh: the refresh here finds nothing due and values at once.
