@@ -57,7 +57,8 @@ export default defineNuxtConfig({
   security: {
     headers: {
       contentSecurityPolicy: {
-        'img-src': ["'self'", 'data:', 'blob:', 'https://assets.tcgdex.net'],
+        // Card pictures come from the app itself (/api/cards/{id}/image), never from TCGdex's host.
+        'img-src': ["'self'", 'data:', 'blob:'],
         'worker-src': ["'self'", 'blob:'],
         'connect-src': ["'self'"],
         'style-src': ["'self'", "'unsafe-inline'"],
@@ -92,6 +93,14 @@ export default defineNuxtConfig({
     uploadMaxFiles: 30,
     uploadMaxPixels: 60_000_000,
     ocrWorkers: 0,
+    // Market prices and card pictures from TCGdex (server/utils/prices.ts also reads the plain names).
+    pricesSource: 'tcgdex',
+    tcgdexApiUrl: 'https://api.tcgdex.net/v2',
+    pricesMaxAgeHours: 24,
+    pricesRequestsPerSecond: 10,
+    cardImages: 'tcgdex',
+    tcgdexAssetsUrl: 'https://assets.tcgdex.net',
+    cardImageCacheMb: 500,
     public: {
       analysisConfidenceThreshold: 0.82,
       uploadMaxFileBytes: 15 * 1024 * 1024,
@@ -100,7 +109,10 @@ export default defineNuxtConfig({
   },
 
   nitro: {
-    experimental: { openAPI: true },
+    experimental: { openAPI: true, tasks: true },
+    // Hourly: each run fetches only the prices that are due (every owned card about once a day, new
+    // cards within the hour) and writes today's collection values. See server/tasks/prices/refresh.ts.
+    scheduledTasks: { '17 * * * *': ['prices:refresh'] },
     openAPI: {
       production: 'runtime',
       meta: { title: 'Poke-ventory API', description: 'Pokémon TCG collection and photo import API', version: '1.0.0' },

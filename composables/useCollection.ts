@@ -10,6 +10,8 @@ export interface CollectionPage {
   page: number
   pageSize: number
   totals: { cards: number, distinct: number, rows: number }
+  /** Market value over the filter, in the user's currency. */
+  value?: { total: number, currency: string }
 }
 
 export interface CollectionQuery {
@@ -18,6 +20,8 @@ export interface CollectionQuery {
   language?: string
   condition?: string
   finish?: string
+  minPrice?: string
+  maxPrice?: string
   sort?: string
   order?: string
   page?: number

@@ -19,7 +19,8 @@ export function initialChoice(draft: DraftDto, fallbackLanguage: string): DraftC
     quantity: 1,
     condition: 'NM',
     language: lang,
-    finish: 'normal',
+    // Empty: the chosen card's own printing (its variants decide; see CopyFields).
+    finish: '',
   }
 }
 
@@ -37,7 +38,7 @@ export async function useImportBatch(id: MaybeRefOrGetter<string>) {
     const { cardId, quantity, condition, language, finish } = choice
     const res = await $fetch<{ draft: DraftDto }>(`/api/imports/drafts/${draft.id}/select`, {
       method: 'POST',
-      body: { cardId, quantity, condition, language, finish },
+      body: { cardId, quantity, condition, language, finish: finish || undefined },
     })
     replaceDraft(res.draft)
     return res.draft

@@ -144,3 +144,33 @@ export async function getSetDetail(db: Kysely<Database>, id: string, userId: str
   }
 }
 
+
+/** A malformed escape (`%E0%A4%A`) names no card: keep the text as is rather than failing. */
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  }
+  catch {
+    return text
+  }
+}
+
+/**
+ * The ids a card path parameter may stand for: as received, decoded, and escaped again, because a few
+ * TCGdex ids hold an escape themselves (`exu-%3F` is the Unown "?").
+ */
+export function cardIdCandidates(raw: string): string[] {
+  const decoded = safeDecode(raw)
+  return [...new Set([raw, decoded, encodeURIComponent(decoded)])].filter(id => id && id.length <= 64 && !id.includes('\0'))
+}
+
+/** The first candidate id that names a card, with what locates its picture; null when none does. */
+export async function findCardByParam(db: Kysely<Database>, raw: string) {
+  for (const id of cardIdCandidates(raw)) {
+    const row = await db.selectFrom('cards').innerJoin('sets', 'sets.id', 'cards.set_id')
+      .select(['cards.id', 'cards.set_id', 'cards.local_id', 'cards.name', 'cards.variants', 'sets.series_id'])
+      .where('cards.id', '=', id).executeTakeFirst()
+    if (row) return { id: row.id, setId: row.set_id, localId: row.local_id, names: row.name as LocalizedNames, variants: row.variants, seriesId: row.series_id }
+  }
+  return null
+}

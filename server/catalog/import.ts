@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 import type { Database } from '../database/schema'
-import { type CatalogFile, numberOf, primaryName, searchTextOf } from './source'
+import { type CatalogFile, numberOf, primaryName, searchTextOf, variantsOf } from './source'
 
 export interface CatalogImportResult {
   series: number
@@ -88,7 +88,7 @@ export async function importCatalog(db: Kysely<Database>, catalog: CatalogFile):
           rarity: c.rarity,
           illustrator: c.illustrator,
           regulation_mark: c.regulationMark,
-          variants: c.variants ?? [],
+          variants: variantsOf(c),
         })))
         .onConflict(oc => oc.column('id').doUpdateSet(eb => ({
           set_id: eb.ref('excluded.set_id'),

@@ -98,12 +98,6 @@ export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, m => `\\${m}`)
 }
 
-/** TCGdex image of a card: `https://assets.tcgdex.net/{lang}/{serie}/{set}/{localId}/low.webp`. */
-export function cardImageUrl(lang: string, serieId: string | null, setId: string, localId: string, quality: 'low' | 'high' = 'low'): string | null {
-  if (!serieId) return null
-  return `https://assets.tcgdex.net/${lang}/${serieId}/${setId}/${encodeURIComponent(localId)}/${quality}.webp`
-}
-
 /**
  * The name to show: the asked language, else the language printed on the searched card, else
  * English, else whatever the catalogue has. Returns the language it picked too.

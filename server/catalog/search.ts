@@ -1,7 +1,8 @@
 import { type Expression, type Kysely, type SqlBool, type SelectQueryBuilder, sql } from 'kysely'
 import type { CardSearchResult, CatalogCard, CatalogLanguage } from '../../shared/schemas/catalog'
 import type { Database, LocalizedNames } from '../database/schema'
-import { cardImageUrl, escapeLike, type ParsedSearchQuery, parseSearchQuery, pickName } from './query'
+import { cardImagePath } from '../card-images/urls'
+import { escapeLike, type ParsedSearchQuery, parseSearchQuery, pickName } from './query'
 import { foldText } from './source'
 
 export interface CardSearchOptions {
@@ -75,7 +76,7 @@ export function toCatalogCard(row: CardRowWithSet, ...preferredLang: (string | u
     regulationMark: row.regulation_mark,
     variants: row.variants,
     printedTotal: row.printed_total,
-    imageUrl: cardImageUrl(lang, row.series_id, row.set_id, row.local_id),
+    imageUrl: cardImagePath(row.id, lang),
   }
 }
 

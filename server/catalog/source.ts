@@ -62,3 +62,16 @@ export function foldText(text: string): string {
 export function searchTextOf(names: LocalizedNames): string {
   return [...new Set(Object.values(names).filter((n): n is string => !!n).map(foldText))].join(' | ')
 }
+
+/**
+ * Sets with a 1st Edition print run (Wizards of the Coast, Base Set to Neo Destiny). TCGdex's variants
+ * never say `firstEdition` for them, so a 1st Edition copy could not be recorded without this.
+ */
+export const FIRST_EDITION_SETS = ['base1', 'base2', 'base3', 'base5', 'gym1', 'gym2', 'neo1', 'neo2', 'neo3', 'neo4'] as const
+
+/** A card's variants as the app uses them: TCGdex's, with `firstEdition` for the sets that had one. */
+export function variantsOf(card: { setId: string, variants: string[] | null }): string[] {
+  const variants = card.variants ?? []
+  if (!variants.length || variants.includes('firstEdition') || !(FIRST_EDITION_SETS as readonly string[]).includes(card.setId)) return variants
+  return [...variants, 'firstEdition']
+}

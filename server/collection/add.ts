@@ -1,6 +1,8 @@
 import { type Kysely, sql } from 'kysely'
 import { type CollectionAddInput, MAX_QUANTITY } from '../../shared/schemas/collection'
 import type { Database, UserCardRow } from '../database/schema'
+import { paidCurrency } from '../prices/currency'
+import { finishForCard } from './finish'
 
 export class CollectionError extends Error {
   constructor(readonly statusCode: 404 | 409 | 422, message: string) {
@@ -20,8 +22,9 @@ export async function addCardToCollection(
   input: CollectionAddInput,
   sourceDraftId: string | null = null,
 ): Promise<UserCardRow> {
-  const card = await db.selectFrom('cards').select('id').where('id', '=', input.cardId).executeTakeFirst()
+  const card = await db.selectFrom('cards').select(['id', 'variants']).where('id', '=', input.cardId).executeTakeFirst()
   if (!card) throw new CollectionError(422, `Unknown card id: ${input.cardId}`)
+  const finish = finishForCard(card, input.finish)
 
   const row = await db.insertInto('user_cards')
     .values({
@@ -30,13 +33,14 @@ export async function addCardToCollection(
       quantity: input.quantity,
       condition: input.condition,
       language: input.language,
-      finish: input.finish,
+      finish,
       grader: input.grader,
       grade: input.grade,
       cert_number: input.certNumber,
       location: input.location,
       notes: input.notes,
       price_paid: input.pricePaid,
+      price_paid_currency: await paidCurrency(db, userId, input.pricePaid, input.pricePaidCurrency),
       acquired_at: input.acquiredAt,
       source_draft_id: sourceDraftId,
     })
@@ -47,6 +51,8 @@ export async function addCardToCollection(
         location: sql`coalesce(excluded.location, user_cards.location)`,
         notes: sql`coalesce(excluded.notes, user_cards.notes)`,
         price_paid: sql`coalesce(excluded.price_paid, user_cards.price_paid)`,
+        // The currency goes with the price it was given for.
+        price_paid_currency: sql`case when excluded.price_paid is not null then excluded.price_paid_currency else user_cards.price_paid_currency end`,
         acquired_at: sql`coalesce(excluded.acquired_at, user_cards.acquired_at)`,
         version: sql`user_cards.version + 1`,
         updated_at: sql`now()`,

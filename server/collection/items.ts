@@ -2,7 +2,7 @@ import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
 import type { CollectionFilter } from '../../shared/schemas/collection'
 import { foldText } from '../catalog/source'
 import type { Database, LocalizedNames, UserCardRow } from '../database/schema'
-import { cardImageUrl } from '../catalog/query'
+import { cardImagePath } from '../card-images/urls'
 import type { CollectionItem, UserCard } from '../../shared/types/collection'
 
 export type { CollectionCard, CollectionItem, UserCard } from '../../shared/types/collection'
@@ -42,11 +42,11 @@ export const localizedName = sql<string>`coalesce(c.name ->> uc.language, c.name
 export function selectItems(query: Joined) {
   return query.select([
     'uc.id', 'uc.card_id', 'uc.quantity', 'uc.condition', 'uc.language', 'uc.finish', 'uc.grader', 'uc.grade',
-    'uc.cert_number', 'uc.location', 'uc.notes', 'uc.source_draft_id', 'uc.version', 'uc.created_at', 'uc.updated_at',
+    'uc.cert_number', 'uc.location', 'uc.notes', 'uc.source_draft_id', 'uc.version', 'uc.created_at', 'uc.updated_at', 'uc.price_paid_currency',
     sql<string | null>`uc.price_paid::text`.as('price_paid'),
     sql<string | null>`uc.acquired_at::text`.as('acquired_at'),
     localizedName.as('card_name'),
-    'c.name as card_names', 'c.local_id', 'c.rarity', 'c.set_id',
+    'c.name as card_names', 'c.local_id', 'c.rarity', 'c.set_id', 'c.variants',
     's.name_en as set_name', 's.code as set_code', 's.printed_total', 's.series_id',
   ])
 }
@@ -56,7 +56,7 @@ export type ItemRow = Awaited<ReturnType<ReturnType<typeof selectItems>['execute
 const iso = (v: unknown) => (v instanceof Date ? v : new Date(String(v))).toISOString()
 
 type UserCardFields = Pick<UserCardRow, 'id' | 'card_id' | 'quantity' | 'condition' | 'language' | 'finish' | 'grader' | 'grade'
-  | 'cert_number' | 'location' | 'notes' | 'price_paid' | 'acquired_at' | 'source_draft_id' | 'version' | 'created_at' | 'updated_at'>
+  | 'cert_number' | 'location' | 'notes' | 'price_paid' | 'price_paid_currency' | 'acquired_at' | 'source_draft_id' | 'version' | 'created_at' | 'updated_at'>
 
 /** A user_cards row as the API answers it. */
 export function toUserCard(row: UserCardFields): UserCard {
@@ -73,6 +73,7 @@ export function toUserCard(row: UserCardFields): UserCard {
     location: row.location,
     notes: row.notes,
     pricePaid: row.price_paid === null ? null : Number(row.price_paid),
+    pricePaidCurrency: row.price_paid_currency,
     acquiredAt: row.acquired_at,
     sourceDraftId: row.source_draft_id,
     version: row.version,
@@ -96,7 +97,8 @@ export function toItem(row: ItemRow): CollectionItem {
       printedTotal: row.printed_total,
       rarity: row.rarity,
       // The picture in the copy's language when TCGdex has the card in it.
-      imageUrl: cardImageUrl(names[row.language] ? row.language : 'en', row.series_id, row.set_id, row.local_id),
+      imageUrl: cardImagePath(row.card_id, names[row.language] ? row.language : 'en'),
+      variants: row.variants,
     },
   }
 }

@@ -3,6 +3,8 @@ import { type CollectionPatch, MAX_QUANTITY } from '../../shared/schemas/collect
 import { retryConflicts } from '../database/retry'
 import type { Database, UserCardRow, UserCardUpdate } from '../database/schema'
 import { CollectionError } from './add'
+import { paidCurrency } from '../prices/currency'
+import { checkFinishOfCard } from './finish'
 import { type CollectionItem, getUserCard } from './items'
 
 export interface UpdateResult {
@@ -43,6 +45,7 @@ export async function updateUserCard(db: Kysely<Database>, userId: string, id: s
     if (expectedVersion !== undefined && row.version !== expectedVersion) {
       throw new CollectionError(409, `This row changed since you read it (version ${row.version}, not ${expectedVersion}): reload it and try again`)
     }
+    if (patch.finish !== undefined && patch.finish !== row.finish) await checkFinishOfCard(trx, row.card_id, patch.finish)
 
     const next = {
       condition: patch.condition ?? row.condition,
@@ -58,6 +61,10 @@ export async function updateUserCard(db: Kysely<Database>, userId: string, id: s
     if (patch.location !== undefined) details.location = patch.location
     if (patch.notes !== undefined) details.notes = patch.notes
     if (patch.pricePaid !== undefined) details.price_paid = patch.pricePaid
+    if (patch.pricePaid !== undefined || patch.pricePaidCurrency !== undefined) {
+      const price = patch.pricePaid !== undefined ? patch.pricePaid : (row.price_paid === null ? null : Number(row.price_paid))
+      details.price_paid_currency = await paidCurrency(trx, userId, price, patch.pricePaidCurrency !== undefined ? patch.pricePaidCurrency : row.price_paid_currency)
+    }
     if (patch.acquiredAt !== undefined) details.acquired_at = patch.acquiredAt
     const quantity = patch.quantityDelta !== undefined ? row.quantity + patch.quantityDelta : patch.quantity ?? row.quantity
     if (quantity < 1 || quantity > MAX_QUANTITY) {
@@ -84,6 +91,7 @@ export async function updateUserCard(db: Kysely<Database>, userId: string, id: s
         location: details.location !== undefined ? details.location : (twin.location ?? row.location),
         notes: details.notes !== undefined ? details.notes : (twin.notes ?? row.notes),
         price_paid: details.price_paid !== undefined ? details.price_paid : (twin.price_paid ?? row.price_paid),
+        price_paid_currency: details.price_paid_currency !== undefined ? details.price_paid_currency : (twin.price_paid !== null ? twin.price_paid_currency : row.price_paid_currency),
         acquired_at: details.acquired_at !== undefined ? details.acquired_at : (twin.acquired_at ?? row.acquired_at),
         source_draft_id: twin.source_draft_id ?? row.source_draft_id,
         version: sql`version + 1`,

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
 import type { Condition, Finish } from '../../shared/schemas/collection'
+import type { PriceCurrency, PriceSource } from '../../shared/schemas/prices'
 
 /** Names keyed by catalogue language (`en`, `fr`, `de`, `es`, `it`, `pt`). */
 export type LocalizedNames = Partial<Record<string, string>>
@@ -56,6 +57,8 @@ export interface UsersTable {
   /** Raised to end every session issued before (sign out everywhere else, password change). */
   session_version: Generated<number>
   created_at: Generated<Timestamp>
+  /** The currency values are shown in: EUR (Cardmarket) or USD (TCGplayer). */
+  price_currency: Generated<PriceCurrency>
 }
 
 export interface ApiTokensTable {
@@ -132,12 +135,67 @@ export interface UserCardsTable {
   location: string | null
   notes: string | null
   price_paid: ColumnType<string | null, string | number | null, string | number | null>
+  price_paid_currency: ColumnType<string | null, string | null | undefined, string | null>
   acquired_at: ColumnType<string | null, string | null, string | null>
   source_draft_id: string | null
   /** Raised by every change of the row (optimistic concurrency: If-Match). */
   version: Generated<number>
   created_at: Generated<Timestamp>
   updated_at: Generated<Timestamp>
+}
+
+type Money = ColumnType<string | null, string | number | null, string | number | null>
+type MaybeTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>
+
+/** One card's price from one market, for one variant (finish): the latest in card_prices, one per day in card_price_history. */
+export interface CardPricesTable {
+  card_id: string
+  source: PriceSource
+  variant: string
+  currency: string
+  market: Money
+  low: Money
+  mid: Money
+  high: Money
+  avg7: Money
+  avg30: Money
+  source_updated_at: MaybeTimestamp
+  fetched_at: Timestamp
+}
+
+export interface CardPriceHistoryTable extends CardPricesTable {
+  day: ColumnType<string, string, string>
+}
+
+export interface CardPriceChecksTable {
+  card_id: string
+  checked_at: Timestamp
+  status: 'priced' | 'unpriced' | 'failed'
+  error: string | null
+}
+
+export interface PriceRefreshRunsTable {
+  id: Generated<string>
+  status: 'running' | 'done' | 'failed' | 'abandoned'
+  scope: string
+  started_at: DefaultTimestamp
+  heartbeat_at: DefaultTimestamp
+  finished_at: MaybeTimestamp
+  cards: Generated<number>
+  requests: Generated<number>
+  priced: Generated<number>
+  failed: Generated<number>
+  message: string | null
+}
+
+export interface CollectionValueSnapshotsTable {
+  user_id: string
+  currency: string
+  day: ColumnType<string, string, string>
+  value: ColumnType<string, string | number, string | number>
+  priced_copies: number
+  copies: number
 }
 
 export interface Database {
@@ -150,6 +208,11 @@ export interface Database {
   import_images: ImportImagesTable
   card_drafts: CardDraftsTable
   user_cards: UserCardsTable
+  card_prices: CardPricesTable
+  card_price_history: CardPriceHistoryTable
+  card_price_checks: CardPriceChecksTable
+  price_refresh_runs: PriceRefreshRunsTable
+  collection_value_snapshots: CollectionValueSnapshotsTable
 }
 
 export type CardRow = Selectable<CardsTable>

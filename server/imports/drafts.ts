@@ -67,7 +67,8 @@ export async function selectDraft(db: Kysely<Database>, userId: string, draftId:
           status: 'selected',
           selected_card_id: input.cardId,
           user_card_id: userCard.id,
-          selection: JSON.stringify(input),
+          // What was added, the finish the card's variants decided included.
+          selection: JSON.stringify({ ...input, finish: userCard.finish }),
           updated_at: sql`now()`,
         })
         .where('id', '=', draftId)

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { PAID_CURRENCIES } from './prices'
 
 export const CONDITIONS = ['NM', 'LP', 'MP', 'HP', 'DMG'] as const
 export const FINISHES = ['normal', 'reverse', 'holo', 'first-edition', 'stamped', 'lenticular', 'metal', 'other'] as const
@@ -13,6 +14,7 @@ const pricePaidField = z.coerce.number().min(0).max(10_000_000).nullish().transf
 // A calendar date from 1900 on (Postgres has no year 0, and nobody bought a card before then).
 const acquiredAtField = z.iso.date().refine(d => d >= '1900-01-01' && d <= '2999-12-31', 'Date must be between 1900-01-01 and 2999-12-31')
   .nullish().transform(v => v ?? null)
+const pricePaidCurrencyField = z.enum(PAID_CURRENCIES).nullish().transform(v => v ?? null)
 const textFields = {
   grader: optionalText(40),
   grade: optionalText(20),
@@ -26,9 +28,11 @@ export const copyFieldsSchema = z.object({
   quantity: quantityField.default(1),
   condition: z.enum(CONDITIONS).default('NM'),
   language: z.enum(CARD_LANGUAGES).default('en'),
-  finish: z.enum(FINISHES).default('normal'),
+  /** One of the card's variants (422 otherwise); left out, the card's plain printing (or its only one). */
+  finish: z.enum(FINISHES).optional(),
   ...textFields,
   pricePaid: pricePaidField,
+  pricePaidCurrency: pricePaidCurrencyField,
   acquiredAt: acquiredAtField,
 })
 
@@ -55,12 +59,13 @@ export const collectionPatchSchema = z.strictObject({
   location: textFields.location.optional(),
   notes: textFields.notes.optional(),
   pricePaid: pricePaidField.optional(),
+  pricePaidCurrency: pricePaidCurrencyField.optional(),
   acquiredAt: acquiredAtField.optional(),
 })
   .refine(({ version: _, ...patch }) => Object.values(patch).some(v => v !== undefined), { message: 'Nothing to change' })
   .refine(patch => patch.quantity === undefined || patch.quantityDelta === undefined, { message: 'Send quantity or quantityDelta, not both' })
 
-export const COLLECTION_SORTS = ['updated', 'added', 'name', 'number', 'set', 'quantity'] as const
+export const COLLECTION_SORTS = ['updated', 'added', 'name', 'number', 'set', 'quantity', 'price', 'value'] as const
 export const COLLECTION_PAGE_SIZE_MAX = 200
 
 /** Filters shared by GET /api/collection and the CSV export. */
@@ -71,6 +76,9 @@ export const collectionFilterSchema = z.object({
   condition: z.enum(CONDITIONS).optional(),
   finish: z.enum(FINISHES).optional(),
   location: z.string().trim().min(1).max(120).optional(),
+  /** Market price of one copy, in the user's currency (copies without a price are left out). */
+  minPrice: z.coerce.number().min(0).max(10_000_000).optional(),
+  maxPrice: z.coerce.number().min(0).max(10_000_000).optional(),
 })
 
 export const collectionListQuerySchema = collectionFilterSchema.extend({

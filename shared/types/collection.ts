@@ -1,3 +1,5 @@
+import type { CopyPrice } from '../schemas/prices'
+
 /** One kind of copy in a user's collection, as every collection and import route answers it. */
 export interface UserCard {
   id: string
@@ -12,6 +14,7 @@ export interface UserCard {
   location: string | null
   notes: string | null
   pricePaid: number | null
+  pricePaidCurrency: string | null
   acquiredAt: string | null
   sourceDraftId: string | null
   /** Raised by every change: send it back (If-Match or `version`) to refuse overwriting someone else's change. */
@@ -33,8 +36,12 @@ export interface CollectionCard {
   printedTotal: number | null
   rarity: string | null
   imageUrl: string | null
+  /** The catalogue's variants of the card: the finishes a copy can have (see shared/variants.ts). */
+  variants: string[]
 }
 
 export interface CollectionItem extends UserCard {
   card: CollectionCard
+  /** The copy's market value in the user's currency, when the list asked for it; null when unpriced or graded. */
+  price?: CopyPrice | null
 }

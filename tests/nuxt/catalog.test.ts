@@ -64,7 +64,7 @@ describe('GET /api/cards', () => {
       regulationMark: 'G',
       variants: ['normal', 'reverse'],
       printedTotal: 193,
-      imageUrl: 'https://assets.tcgdex.net/en/sv/sv02/012/low.webp',
+      imageUrl: '/api/cards/sv02-012/image?lang=en&size=low',
     })
   })
 
@@ -75,7 +75,7 @@ describe('GET /api/cards', () => {
     const fr = await search({ q: 'sv02-012', lang: 'fr' })
     expect(fr.items[0].name).toBe('Poussacha')
     expect(fr.items[0].setName).toBe('Évolutions à Paldea')
-    expect(fr.items[0].imageUrl).toBe('https://assets.tcgdex.net/fr/sv/sv02/012/low.webp')
+    expect(fr.items[0].imageUrl).toBe('/api/cards/sv02-012/image?lang=fr&size=low')
 
     // 2013bw cards exist only in French: an English-only listing leaves them out.
     const setFr = await search({ set: '2013bw', lang: 'fr' })

@@ -35,7 +35,7 @@ describe('adding, listing, filtering', () => {
       cardId: 'sv02-012', quantity: 2, condition: 'NM', language: 'fr', finish: 'reverse', location: 'Binder A', pricePaid: 0.5, acquiredAt: '2024-05-01', sourceDraftId: null,
       card: { id: 'sv02-012', name: 'Poussacha', names: { en: 'Sprigatito' }, setId: 'sv02', setName: 'Paldea Evolved', setCode: 'PAL', localId: '012', printedTotal: 193, rarity: 'Common' },
     })
-    expect(item.card.imageUrl).toBe('https://assets.tcgdex.net/fr/sv/sv02/012/low.webp')
+    expect(item.card.imageUrl).toBe('/api/cards/sv02-012/image?lang=fr&size=low')
     expect(item.id).toMatch(/^[0-9a-f-]{36}$/)
 
     const again = await add(ann, { cardId: 'sv02-012', quantity: 3, language: 'fr', finish: 'reverse' })
@@ -107,7 +107,7 @@ describe('adding, listing, filtering', () => {
 
   it('refuses bad queries with 400 naming the field', async () => {
     const eli = await signUp('eli')
-    for (const q of ['sort=price', 'order=up', 'page=0', 'pageSize=500', 'pageSize=x', 'condition=mint', 'language=xx', 'finish=gold']) {
+    for (const q of ['sort=cost', 'order=up', 'page=0', 'pageSize=500', 'pageSize=x', 'condition=mint', 'language=xx', 'finish=gold']) {
       const res = await eli.request(`/api/collection?${q}`)
       expect(res.status, q).toBe(400)
       expect((await res.json()).data.issues[0].path).toBe(q.split('=')[0])
@@ -199,8 +199,8 @@ describe('CSV export and import', () => {
     expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="pokeventory-collection-\d{4}-\d{2}-\d{2}\.csv"$/)
     const csv = await res.text()
     const lines = csv.replace(/^\uFEFF/, '').split('\r\n')
-    expect(lines[0]).toBe('card_id,set_id,set_code,set_name,local_id,name,quantity,condition,language,finish,grader,grade,cert_number,location,notes,price_paid,acquired_at')
-    expect(lines[1]).toBe('base1-4,base1,BS,Base Set,4,Charizard,1,LP,en,holo,PSA,7,123,,,250.00,2020-01-02')
+    expect(lines[0]).toBe('card_id,set_id,set_code,set_name,local_id,name,quantity,condition,language,finish,grader,grade,cert_number,location,notes,price_paid,price_paid_currency,acquired_at,market_price,market_currency')
+    expect(lines[1]).toBe('base1-4,base1,BS,Base Set,4,Charizard,1,LP,en,holo,PSA,7,123,,,250.00,EUR,2020-01-02,,')
     expect(csv).toContain('\'=cmd|calc')
     expect(csv).not.toMatch(/,=cmd/)
 
@@ -238,7 +238,7 @@ describe('CSV export and import', () => {
     expect(items.map((i: any) => [i.cardId, i.quantity, i.condition, i.finish, i.language, i.location])).toEqual([
       ['base1-4', 1, 'MP', 'holo', 'en', 'Vintage'],
       ['sv02-012', 2, 'NM', 'normal', 'en', 'Main'],
-      ['sv02-013', 1, 'LP', 'holo', 'fr', 'Main'],
+      ['sv02-013', 1, 'LP', 'reverse', 'fr', 'Main'], // a "Foil" common is its reverse holo
     ])
     expect(items[0]).toMatchObject({ pricePaid: 1200, acquiredAt: '2021-12-24' })
   })
@@ -253,7 +253,7 @@ describe('CSV export and import', () => {
     const res = await ned.api('/api/collection/import', { method: 'POST', body: csv, headers: { 'content-type': 'text/csv; charset=utf-8' } })
     expect(res).toMatchObject({ format: 'manabox', imported: 2, cards: 3 })
     expect((await list(ned, 'sort=number')).items.map((i: any) => [i.cardId, i.condition, i.finish, i.language, i.pricePaid])).toEqual([
-      ['base1-4', 'NM', 'normal', 'de', null],
+      ['base1-4', 'NM', 'holo', 'de', null], // "normal" (not foil) of a holo rare is its own printing
       ['sv02-011', 'LP', 'holo', 'en', 1.25],
     ])
   })

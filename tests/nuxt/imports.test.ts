@@ -114,10 +114,10 @@ describe('photo import: upload → drafts → select', () => {
   it('adds the chosen card to the collection once, however often the draft is selected', async () => {
     const draft = batch.drafts.find((d: any) => d.candidates.length > 0)
     const cardId = draft.candidates[0].cardId
-    const first = await alice.api(`/api/imports/drafts/${draft.id}/select`, { method: 'POST', json: { cardId, quantity: 2, condition: 'LP', finish: 'holo' } })
+    const first = await alice.api(`/api/imports/drafts/${draft.id}/select`, { method: 'POST', json: { cardId, quantity: 2, condition: 'LP', finish: 'reverse' } })
     expect(first.draft).toMatchObject({ id: draft.id, status: 'selected', selectedCardId: cardId, userCardId: first.userCard.id })
-    expect(first.draft.selection).toMatchObject({ cardId, quantity: 2, condition: 'LP', finish: 'holo', language: 'en' })
-    expect(first.userCard).toMatchObject({ cardId, quantity: 2, condition: 'LP', finish: 'holo', sourceDraftId: draft.id })
+    expect(first.draft.selection).toMatchObject({ cardId, quantity: 2, condition: 'LP', finish: 'reverse', language: 'en' })
+    expect(first.userCard).toMatchObject({ cardId, quantity: 2, condition: 'LP', finish: 'reverse', sourceDraftId: draft.id })
 
     const again = await alice.api(`/api/imports/drafts/${draft.id}/select`, { method: 'POST', json: { cardId, quantity: 5 } })
     expect(again).toEqual(first)

@@ -7,6 +7,14 @@ import { inject } from 'vitest'
 export const rootDir = resolve(import.meta.dirname, '../..')
 export const SESSION_PASSWORD = 'test-session-password-0123456789abcdef'
 
+/** No test app asks TCGdex for anything unless its test points these at the local stub (tests/support/tcgdex-stub.ts). */
+const OFFLINE = {
+  PRICES_SOURCE: 'off',
+  CARD_IMAGES: 'off',
+  TCGDEX_API_URL: 'http://127.0.0.1:9/v2',
+  TCGDEX_ASSETS_URL: 'http://127.0.0.1:9/assets',
+}
+
 /**
  * Starts the built app for this test file: its own data directory (a copy of the migrated,
  * catalogue-filled PGlite template) or the real services named by DATABASE_URL / REDIS_URL.
@@ -20,7 +28,7 @@ export function setupApp(env: Record<string, string> = {}) {
     server: true,
     build: false,
     nuxtConfig: { nitro: { output: { dir: inject('outputDir') } } },
-    env: { DATA_DIR: dataDir, NUXT_SESSION_PASSWORD: SESSION_PASSWORD, NUXT_PUBLIC_SITE_URL: '', ...env },
+    env: { DATA_DIR: dataDir, NUXT_SESSION_PASSWORD: SESSION_PASSWORD, NUXT_PUBLIC_SITE_URL: '', ...OFFLINE, ...env },
     setupTimeout: 240_000,
   })
 }

@@ -1,5 +1,6 @@
 import { collectionListQuerySchema } from '~~/shared/schemas/collection'
 import { listCollection } from '../../collection/list'
+import { getUserCurrency } from '../../prices/currency'
 
 defineRouteMeta({
   openAPI: {
@@ -12,7 +13,9 @@ defineRouteMeta({
       { in: 'query', name: 'condition', schema: { type: 'string', enum: ['NM', 'LP', 'MP', 'HP', 'DMG'] } },
       { in: 'query', name: 'finish', schema: { type: 'string' } },
       { in: 'query', name: 'location', schema: { type: 'string' }, description: 'Binder or box name (case ignored)' },
-      { in: 'query', name: 'sort', schema: { type: 'string', enum: ['updated', 'added', 'name', 'number', 'set', 'quantity'] } },
+      { in: 'query', name: 'minPrice', schema: { type: 'number', minimum: 0 }, description: 'Market price of one copy at least this, in the user\'s currency (unpriced copies left out)' },
+      { in: 'query', name: 'maxPrice', schema: { type: 'number', minimum: 0 }, description: 'Market price of one copy at most this' },
+      { in: 'query', name: 'sort', schema: { type: 'string', enum: ['updated', 'added', 'name', 'number', 'set', 'quantity', 'price', 'value'] }, description: '`price`: one copy\'s market price; `value`: price × quantity (unpriced last)' },
       { in: 'query', name: 'order', schema: { type: 'string', enum: ['asc', 'desc'] } },
       { in: 'query', name: 'page', schema: { type: 'integer', minimum: 1 } },
       { in: 'query', name: 'pageSize', schema: { type: 'integer', minimum: 1, maximum: 200 } },
@@ -23,5 +26,6 @@ defineRouteMeta({
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)
   const query = getQueryAs(event, collectionListQuerySchema)
-  return listCollection(await useDb(), user.id, query)
+  const db = await useDb()
+  return listCollection(db, user.id, query, await getUserCurrency(db, user.id))
 })

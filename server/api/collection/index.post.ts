@@ -5,7 +5,8 @@ import { getUserCard } from '../../collection/items'
 defineRouteMeta({
   openAPI: {
     tags: ['Collection'],
-    summary: 'Add copies of a card (raises the quantity of the row of the same kind); 422 for an unknown card',
+    summary: 'Add copies of a card (raises the quantity of the row of the same kind); 422 for an unknown card or a finish it was not printed in',
+    description: '`finish` must be one of the card\'s variants (`GET /api/cards/{id}`: normal, reverse, holo, firstEdition…); left out, the card\'s plain printing. A `pricePaid` (each) without `pricePaidCurrency` is in the user\'s currency.',
   },
 })
 

@@ -2,12 +2,19 @@ import type { Kysely } from 'kysely'
 import Papa from 'papaparse'
 import type { CollectionFilter } from '../../../shared/schemas/collection'
 import type { Database } from '../../database/schema'
-import { applyFilter, type CollectionItem, selectItems, toItem, userCardsQuery } from '../items'
+import { getUserCurrency } from '../../prices/currency'
+import type { CollectionItem } from '../items'
+import { type PricedItemRow, pricedCopies, selectPricedItems, toPricedItem } from '../list'
 
-/** Our CSV columns, in order; csv/formats.ts reads them back by name. */
+/**
+ * Our CSV columns, in order; csv/formats.ts reads them back by name. `price_paid` is per copy, in
+ * `price_paid_currency`; `market_price` (one copy, in `market_currency`, at export time) is for reading
+ * only and ignored on import.
+ */
 export const EXPORT_COLUMNS = [
   'card_id', 'set_id', 'set_code', 'set_name', 'local_id', 'name', 'quantity', 'condition', 'language', 'finish',
-  'grader', 'grade', 'cert_number', 'location', 'notes', 'price_paid', 'acquired_at',
+  'grader', 'grade', 'cert_number', 'location', 'notes', 'price_paid', 'price_paid_currency', 'acquired_at',
+  'market_price', 'market_currency',
 ] as const
 
 /**
@@ -37,7 +44,10 @@ export function exportRow(item: CollectionItem): string[] {
     guardCell(item.location),
     guardCell(item.notes),
     item.pricePaid === null ? '' : item.pricePaid.toFixed(2),
+    item.pricePaid === null ? '' : item.pricePaidCurrency ?? '',
     item.acquiredAt ?? '',
+    item.price ? item.price.unit.toFixed(2) : '',
+    item.price?.currency ?? '',
   ]
 }
 
@@ -52,9 +62,10 @@ export function exportFilename(now = new Date()): string {
 
 /** The user's whole collection (or the filtered part) as CSV, in binder order: set, number, kind. */
 export async function exportCollection(db: Kysely<Database>, userId: string, filter: Partial<CollectionFilter> = {}): Promise<string> {
-  const rows = await selectItems(applyFilter(userCardsQuery(db, userId), filter))
+  const currency = await getUserCurrency(db, userId)
+  const rows = await selectPricedItems(pricedCopies(db, userId, filter, currency))
     .orderBy('s.release_date').orderBy('s.id').orderBy('c.number').orderBy('c.local_id')
     .orderBy('uc.language').orderBy('uc.condition').orderBy('uc.finish').orderBy('uc.id')
     .execute()
-  return collectionToCsv(rows.map(toItem))
+  return collectionToCsv(rows.map(r => toPricedItem(r as PricedItemRow, currency)))
 }

@@ -1,4 +1,5 @@
 import type { CardLanguage, CollectionAddInput, Condition, Finish } from '../../../shared/schemas/collection'
+import { PAID_CURRENCIES } from '../../../shared/schemas/prices'
 import { foldText } from '../../catalog/source'
 
 /**
@@ -85,10 +86,10 @@ const FINISH_WORDS: Record<string, Finish> = {
   lenticular: 'lenticular', metal: 'metal', other: 'other',
 }
 
-/** "Normal", "Foil", "Holofoil", "Reverse Holofoil", "1st Edition" … → our finishes; empty → normal. */
-export function mapFinish(raw: string | undefined): Finish {
+/** "Normal", "Foil", "Holofoil", "Reverse Holofoil", "1st Edition" … → our finishes; empty → undefined (the card's plain printing). */
+export function mapFinish(raw: string | undefined): Finish | undefined {
   const key = squash(raw ?? '')
-  if (!key) return 'normal'
+  if (!key) return undefined
   const finish = FINISH_WORDS[key]
   if (!finish) throw new LineProblem(`Unknown printing/finish "${raw}"`)
   return finish
@@ -98,7 +99,7 @@ export function mapFinish(raw: string | undefined): Finish {
 export function mapConditionWithPrinting(raw: string | undefined): { condition: Condition, finish: Finish } {
   const key = squash(raw ?? '')
   for (const prefix of CONDITION_PREFIXES) {
-    if (key.startsWith(prefix)) return { condition: CONDITION_WORDS[prefix]!, finish: mapFinish(key.slice(prefix.length)) }
+    if (key.startsWith(prefix)) return { condition: CONDITION_WORDS[prefix]!, finish: mapFinish(key.slice(prefix.length)) ?? 'normal' }
   }
   return { condition: mapCondition(raw), finish: 'normal' }
 }
@@ -145,6 +146,32 @@ export function parsePrice(raw: string | undefined): number | null {
   return value
 }
 
+export type PaidCurrency = (typeof PAID_CURRENCIES)[number]
+
+const CURRENCY_WORDS: Record<string, PaidCurrency> = {
+  '€': 'EUR', 'euro': 'EUR', 'euros': 'EUR', '$': 'USD', 'us$': 'USD', 'dollar': 'USD', 'dollars': 'USD', '£': 'GBP', 'pound': 'GBP',
+  'c$': 'CAD', 'ca$': 'CAD', 'a$': 'AUD', 'au$': 'AUD', '¥': 'JPY', 'yen': 'JPY', 'fr.': 'CHF',
+  ...Object.fromEntries(PAID_CURRENCIES.map(c => [c.toLowerCase(), c])),
+}
+
+/** "EUR", "usd", "€", "Euro" → a currency code; empty → null. */
+export function parseCurrency(raw: string | undefined): PaidCurrency | null {
+  const key = (raw ?? '').trim().toLowerCase()
+  if (!key) return null
+  const currency = CURRENCY_WORDS[key]
+  if (!currency) throw new LineProblem(`Unknown currency "${raw}" (use ${PAID_CURRENCIES.join(', ')})`)
+  return currency
+}
+
+/** The currency a price cell is written in: "$1.50" → USD, "1,50 €" → EUR, "CAD 3" → CAD, "2" → null. */
+export function currencyOfPrice(raw: string | undefined): PaidCurrency | null {
+  const text = (raw ?? '').trim().toLowerCase()
+  const code = text.match(/[a-z]{3}/)?.[0]
+  if (code && CURRENCY_WORDS[code]) return CURRENCY_WORDS[code]!
+  const symbol = text.match(/[a-z]{0,2}[$€£¥]/)?.[0]
+  return symbol ? CURRENCY_WORDS[symbol] ?? CURRENCY_WORDS[symbol.slice(-1)] ?? null : null
+}
+
 function isoDate(y: number, m: number, d: number, raw: string): string {
   const date = new Date(Date.UTC(y, m - 1, d))
   if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) {
@@ -179,7 +206,25 @@ export const unguardCell = (v: string) => (/^'[=+\-@\t\r]/.test(v) ? v.slice(1) 
 export const plainName = (name: string) => name.replace(/\s+-\s+[\w.]+(?:\/[\w.]+)?\s*$/, '').replace(/\s*\([^)]*\)\s*$/, '').trim()
 
 /** What a format has no column for: no grading, place, notes, price or date. */
-const NO_DETAILS = { grader: null, grade: null, certNumber: null, location: null, notes: null, pricePaid: null, acquiredAt: null } as const
+const NO_DETAILS = { grader: null, grade: null, certNumber: null, location: null, notes: null, pricePaid: null, pricePaidCurrency: null, acquiredAt: null } as const
+
+/**
+ * Grading, when an export carries it under a usual name (none of the apps' documented layouts do;
+ * users add these columns to their sheets).
+ */
+function gradingColumns(get: Row) {
+  return {
+    grader: text(get('Grading Company', 'Grader', 'Graded By')),
+    grade: text(get('Grade')),
+    certNumber: text(get('Cert Number', 'Certificate Number', 'Certification Number', 'Cert')),
+  }
+}
+
+/** A purchase price and its currency: the currency column when there is one, else the price's own symbol. */
+function priceColumns(get: Row, price: string, currency?: string) {
+  const raw = get(price)
+  return { pricePaid: parsePrice(raw), pricePaidCurrency: (currency && parseCurrency(get(currency))) || currencyOfPrice(raw) }
+}
 
 /** The columns the collection apps share: `Quantity`, `Condition`, `Language`, and the printing's own name. */
 function copyColumns(get: Row, printing: string) {
@@ -202,7 +247,7 @@ const MAPPERS: Record<CsvFormatId, (get: Row) => MappedLine> = {
       certNumber: text(get('cert_number')),
       location: text(get('location')),
       notes: text(get('notes')),
-      pricePaid: parsePrice(get('price_paid')),
+      ...priceColumns(get, 'price_paid', 'price_paid_currency'),
       acquiredAt: parseDate(get('acquired_at')),
     }
   },
@@ -210,16 +255,18 @@ const MAPPERS: Record<CsvFormatId, (get: Row) => MappedLine> = {
     ref: { setCode: opt(get('Set Code')), setName: opt(get('Set Name')), number: opt(get('Card Number')), name: opt(get('Card Name')) },
     ...copyColumns(get, 'Printing'),
     ...NO_DETAILS,
+    ...gradingColumns(get),
     location: text(get('Folder Name')),
-    pricePaid: parsePrice(get('Price Bought')),
+    ...priceColumns(get, 'Price Bought'),
     acquiredAt: parseDate(get('Date Bought')),
   }),
   manabox: get => ({
     ref: { setCode: opt(get('Set code')), setName: opt(get('Set name')), number: opt(get('Collector number')), name: opt(get('Name')) },
     ...copyColumns(get, 'Foil'),
     ...NO_DETAILS,
+    ...gradingColumns(get),
     location: text(get('Binder Name')),
-    pricePaid: parsePrice(get('Purchase price')),
+    ...priceColumns(get, 'Purchase price', 'Purchase price currency'),
   }),
   tcgplayer: get => ({
     ref: {
@@ -230,6 +277,7 @@ const MAPPERS: Record<CsvFormatId, (get: Row) => MappedLine> = {
     },
     ...copyColumns(get, 'Printing'),
     ...NO_DETAILS,
+    ...gradingColumns(get),
   }),
   'tcgplayer-seller': (get) => {
     const line = get('Product Line').trim()

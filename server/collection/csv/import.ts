@@ -1,7 +1,11 @@
 import { type Kysely, sql } from 'kysely'
 import Papa from 'papaparse'
 import { copyFieldsSchema, type ImportMode, MAX_QUANTITY } from '../../../shared/schemas/collection'
+import { closestFinish } from '../../../shared/variants'
 import type { Database, NewUserCard } from '../../database/schema'
+import { getUserCurrency } from '../../prices/currency'
+import { CollectionError } from '../add'
+import { finishForCard } from '../finish'
 import { type CsvFormatId, detectFormat, headerKey, LineProblem, type MappedLine, mapRow } from './formats'
 import { CatalogIndex } from './resolve'
 
@@ -130,19 +134,19 @@ async function loadIndex(db: Kysely<Database>, lines: PlannedLine[]): Promise<Ca
   }
   if (setIds.size || cardIds.size) {
     const cards = await db.selectFrom('cards')
-      .select(['id', 'set_id', 'local_id', 'name'])
+      .select(['id', 'set_id', 'local_id', 'name', 'variants'])
       .where(eb => eb.or([
         ...(setIds.size ? [eb('set_id', 'in', [...setIds])] : []),
         ...(cardIds.size ? [eb(sql`lower(id)`, 'in', [...cardIds])] : []),
       ]))
       .execute()
-    index.addCards(cards.map(c => ({ id: c.id, setId: c.set_id, localId: c.local_id, names: c.name })))
+    index.addCards(cards.map(c => ({ id: c.id, setId: c.set_id, localId: c.local_id, names: c.name, variants: c.variants })))
   }
   return index
 }
 
-const identityKey = (cardId: string, l: MappedLine) =>
-  JSON.stringify([cardId, l.condition, l.language, l.finish, l.grader ?? '', l.grade ?? '', l.certNumber ?? ''])
+const identityKey = (cardId: string, finish: string, l: MappedLine) =>
+  JSON.stringify([cardId, l.condition, l.language, finish, l.grader ?? '', l.grade ?? '', l.certNumber ?? ''])
 
 /**
  * Imports a CSV into the user's collection, all or nothing: every line is mapped and matched to a
@@ -153,6 +157,8 @@ const identityKey = (cardId: string, l: MappedLine) =>
 export async function importCollectionCsv(db: Kysely<Database>, userId: string, text: string, mode: ImportMode = 'add'): Promise<ImportResult> {
   const { format, lines, errors } = mapCsv(text)
   const index = await loadIndex(db, lines)
+  // A price written without a currency is taken to be in the currency the user values the collection in.
+  const currency = await getUserCurrency(db, userId)
 
   const rows = new Map<string, NewUserCard & { lines: number[] }>()
   let skipped = 0
@@ -174,14 +180,27 @@ export async function importCollectionCsv(db: Kysely<Database>, userId: string, 
       continue
     }
     const c = checked.data
-    const key = identityKey(resolution.cardId, line)
+    // A copy's finish is one of its card's variants; other apps' loose "Foil" goes to the card's shiny one.
+    let finish
+    try {
+      finish = finishForCard({ id: resolution.cardId, variants: resolution.variants }, c.finish && format !== 'pokeventory' ? closestFinish(c.finish, resolution.variants) : c.finish)
+    }
+    catch (error) {
+      if (!(error instanceof CollectionError)) throw error
+      errors.push({ line: line.line, message: error.message })
+      continue
+    }
+    const key = identityKey(resolution.cardId, finish, line)
     const existing = rows.get(key)
     if (existing) {
       existing.quantity += c.quantity
       existing.lines.push(line.line)
       existing.location ??= c.location
       existing.notes ??= c.notes
-      existing.price_paid ??= c.pricePaid
+      if (existing.price_paid === null && c.pricePaid !== null) {
+        existing.price_paid = c.pricePaid
+        existing.price_paid_currency = c.pricePaidCurrency ?? currency
+      }
       existing.acquired_at ??= c.acquiredAt
       if (existing.quantity > MAX_QUANTITY) errors.push({ line: line.line, message: `More than ${MAX_QUANTITY} copies of ${resolution.cardId} of this kind` })
       continue
@@ -192,13 +211,14 @@ export async function importCollectionCsv(db: Kysely<Database>, userId: string, 
       quantity: c.quantity,
       condition: c.condition,
       language: c.language,
-      finish: c.finish,
+      finish,
       grader: c.grader,
       grade: c.grade,
       cert_number: c.certNumber,
       location: c.location,
       notes: c.notes,
       price_paid: c.pricePaid,
+      price_paid_currency: c.pricePaid === null ? null : c.pricePaidCurrency ?? currency,
       acquired_at: c.acquiredAt,
       lines: [line.line],
     })

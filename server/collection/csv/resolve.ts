@@ -16,9 +16,13 @@ export interface CatalogCardEntry {
   setId: string
   localId: string
   names: LocalizedNames
+  /** The catalogue's variants (the finishes a copy can have). */
+  variants?: string[]
 }
 
-export type Resolution = { cardId: string } | { error: string }
+export type Resolution = { cardId: string, variants: string[] } | { error: string }
+
+const found = (card: CatalogCardEntry): Resolution => ({ cardId: card.id, variants: card.variants ?? [] })
 
 const squash = (s: string) => foldText(s).replace(/&/g, 'and').replace(/[^a-z0-9]/g, '')
 
@@ -118,7 +122,7 @@ export class CatalogIndex {
   resolve(ref: CardRef): Resolution {
     if (ref.cardId) {
       const card = this.cards.get(ref.cardId.trim().toLowerCase())
-      if (card) return { cardId: card.id }
+      if (card) return found(card)
       if (!ref.number && !ref.name) return { error: `Unknown card id "${ref.cardId}"` }
     }
     const setLabel = ref.setCode ?? ref.setName
@@ -140,7 +144,7 @@ export class CatalogIndex {
       const local = normLocalId(number.local)
       const byNumber = pool.filter(c => normLocalId(c.localId) === local)
       const named = ref.name ? byNumber.filter(c => nameMatches(ref.name!, c.names)) : byNumber
-      if (named.length === 1) return { cardId: named[0]!.id }
+      if (named.length === 1) return found(named[0]!)
       if (named.length > 1) return { error: `Several cards numbered ${ref.number} in ${where}: ${named.map(c => c.id).join(', ')}` }
       if (byNumber.length && ref.name) {
         return { error: `Card ${ref.number} of ${where} is "${byNumber[0]!.names.en ?? Object.values(byNumber[0]!.names)[0]}", not "${ref.name}"` }
@@ -150,7 +154,7 @@ export class CatalogIndex {
     if (ref.name) {
       const key = squash(ref.name)
       const named = pool.filter(c => Object.values(c.names).some(n => n && squash(n) === key))
-      if (named.length === 1) return { cardId: named[0]!.id }
+      if (named.length === 1) return found(named[0]!)
       if (named.length > 1) return { error: `Several cards named "${ref.name}" in ${where}; add the card number` }
       return { error: `No card named "${ref.name}" in ${where}` }
     }

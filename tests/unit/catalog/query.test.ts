@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { setMatches } from '../../../server/catalog/browse'
-import { cardImageUrl, escapeLike, looksLikeSetToken, normalizeQuery, parseSearchQuery, pickName } from '../../../server/catalog/query'
+import { escapeLike, looksLikeSetToken, normalizeQuery, parseSearchQuery, pickName } from '../../../server/catalog/query'
 
 describe('parseSearchQuery', () => {
   it('reads a plain name, folded', () => {
@@ -67,12 +67,6 @@ describe('helpers', () => {
 
   it('escapes LIKE wildcards', () => {
     expect(escapeLike('100%_a\\b')).toBe('100\\%\\_a\\\\b')
-  })
-
-  it('builds TCGdex image URLs and none without a serie', () => {
-    expect(cardImageUrl('fr', 'sv', 'sv02', '012')).toBe('https://assets.tcgdex.net/fr/sv/sv02/012/low.webp')
-    expect(cardImageUrl('en', 'ex', 'exu', '?')).toBe('https://assets.tcgdex.net/en/ex/exu/%3F/low.webp')
-    expect(cardImageUrl('en', null, 'x', '1')).toBeNull()
   })
 
   it('picks the asked language, then the printed one, then English, then any', () => {

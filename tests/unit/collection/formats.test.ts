@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { detectFormat, LineProblem, mapCondition, mapConditionWithPrinting, mapFinish, mapLanguage, mapRow, parseDate, parsePrice, parseQuantity, plainName } from '../../../server/collection/csv/formats'
+import { currencyOfPrice, detectFormat, LineProblem, parseCurrency, mapCondition, mapConditionWithPrinting, mapFinish, mapLanguage, mapRow, parseDate, parsePrice, parseQuantity, plainName } from '../../../server/collection/csv/formats'
 import { CsvImportError, mapCsv, parseCsvText } from '../../../server/collection/csv/import'
 
 const DRAGON_SHIELD = 'Folder Name,Quantity,Trade Quantity,Card Name,Set Code,Set Name,Card Number,Condition,Printing,Language,Price Bought,Date Bought,LOW,MID,MARKET'
@@ -37,7 +37,8 @@ describe('value mapping', () => {
   })
 
   it('maps printings onto finishes', () => {
-    for (const v of ['Normal', 'normal', '', 'Unlimited', 'Non-Foil']) expect(mapFinish(v)).toBe('normal')
+    for (const v of ['Normal', 'normal', 'Unlimited', 'Non-Foil']) expect(mapFinish(v)).toBe('normal')
+    expect(mapFinish('')).toBeUndefined() // the card's own plain printing
     for (const v of ['Foil', 'Holofoil', 'holo', 'Unlimited Holofoil', 'foil']) expect(mapFinish(v)).toBe('holo')
     for (const v of ['Reverse Holofoil', 'Reverse Holo', 'reverse']) expect(mapFinish(v)).toBe('reverse')
     for (const v of ['1st Edition', '1st Edition Holofoil', 'first-edition']) expect(mapFinish(v)).toBe('first-edition')
@@ -106,7 +107,20 @@ describe('row mapping per app', () => {
 
   it('ManaBox: binder, foil flag, snake_case condition, price', () => {
     const line = mapRow('manabox', record(MANABOX, 'Trade binder,binder,Charizard,base1,Base Set,4,foil,rare,1,123,,399.99,false,false,near_mint,en,EUR'))
-    expect(line).toMatchObject({ ref: { setCode: 'base1', number: '4', name: 'Charizard' }, quantity: 1, condition: 'NM', finish: 'holo', language: 'en', location: 'Trade binder', pricePaid: 399.99 })
+    expect(line).toMatchObject({ ref: { setCode: 'base1', number: '4', name: 'Charizard' }, quantity: 1, condition: 'NM', finish: 'holo', language: 'en', location: 'Trade binder', pricePaid: 399.99, pricePaidCurrency: 'EUR' })
+  })
+
+  it('reads purchase currencies from their column or the price\'s symbol, and grading where a sheet has it', () => {
+    expect(parseCurrency('usd')).toBe('USD')
+    expect(parseCurrency('€')).toBe('EUR')
+    expect(parseCurrency('')).toBeNull()
+    expect(() => parseCurrency('doubloons')).toThrow(/Unknown currency/)
+    expect(currencyOfPrice('$1.50')).toBe('USD')
+    expect(currencyOfPrice('1,50 €')).toBe('EUR')
+    expect(currencyOfPrice('CAD 3')).toBe('CAD')
+    expect(currencyOfPrice('2.00')).toBeNull()
+    const ds = mapRow('dragonshield', record(`${DRAGON_SHIELD},Grading Company,Grade,Cert Number`, 'Slabs,1,0,Charizard,BS,Base Set,4,Near Mint,Holo,English,£250,2024-01-02,,,,PSA,9,12345678'))
+    expect(ds).toMatchObject({ pricePaid: 250, pricePaidCurrency: 'GBP', grader: 'PSA', grade: '9', certNumber: '12345678' })
   })
 
   it('TCGplayer app: prefers the simple name, printing → finish', () => {

@@ -50,7 +50,7 @@ describe('toUserCardDto', () => {
   it('turns the numeric price into a number and dates into ISO strings', () => {
     const dto = toUserCardDto({
       id: 'u1', card_id: 'sv01-025', quantity: 2, condition: 'NM', language: 'en', finish: 'normal',
-      grader: null, grade: null, cert_number: null, location: null, notes: null, price_paid: '1.50', acquired_at: null,
+      grader: null, grade: null, cert_number: null, location: null, notes: null, price_paid: '1.50', price_paid_currency: 'EUR', acquired_at: null,
       source_draft_id: 'd1', version: 1, created_at: new Date('2026-01-01T00:00:00Z') as never, updated_at: new Date('2026-01-01T00:00:00Z') as never,
     })
     expect(dto).toMatchObject({ cardId: 'sv01-025', quantity: 2, pricePaid: 1.5, sourceDraftId: 'd1', createdAt: '2026-01-01T00:00:00.000Z' })

@@ -1,0 +1,13 @@
+export const IMAGE_SIZES = ['low', 'high'] as const
+export type ImageSize = (typeof IMAGE_SIZES)[number]
+
+/** The app's own URL of a card's picture (served from its disk cache); the UI never links TCGdex directly. */
+export function cardImagePath(cardId: string, lang: string, size: ImageSize = 'low'): string {
+  return `/api/cards/${encodeURIComponent(cardId)}/image?lang=${encodeURIComponent(lang)}&size=${size}`
+}
+
+/** TCGdex's asset of a card: `{base}/{lang}/{serie}/{set}/{localId}/{quality}.webp` (see TCGdex's assets documentation). */
+export function tcgdexAssetUrl(base: string, lang: string, serieId: string, setId: string, localId: string, size: ImageSize): string {
+  const local = /%[0-9A-F]{2}/i.test(localId) ? localId : encodeURIComponent(localId)
+  return `${base.replace(/\/+$/, '')}/${lang}/${serieId}/${setId}/${local}/${size}.webp`
+}
