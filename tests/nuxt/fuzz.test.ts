@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { credentialsSchema, passwordChangeSchema, registerSchema, tokenCreateSchema } from '../../shared/schemas/auth'
 import { collectionAddSchema, collectionPatchSchema } from '../../shared/schemas/collection'
 import { draftSelectSchema } from '../../shared/schemas/imports'
+import { currencySettingSchema } from '../../shared/schemas/prices'
 import { bodiesFor } from '../support/fuzz'
 import { fetch, rootDir, setupApp, signUp, url } from '../support/app'
 
@@ -27,6 +28,8 @@ const ROUTES: FuzzRoute[] = [
   { file: 'auth/logout-others.post.ts', method: 'POST', schema: z.object({}), path: () => '/api/auth/logout-others' },
   { file: 'tokens/index.post.ts', method: 'POST', schema: tokenCreateSchema, path: () => '/api/tokens' },
   { file: 'collection/index.post.ts', method: 'POST', schema: collectionAddSchema, path: () => '/api/collection' },
+  { file: 'prices/currency.put.ts', method: 'PUT', schema: currencySettingSchema, path: () => '/api/prices/currency' },
+  { file: 'prices/refresh.post.ts', method: 'POST', schema: z.object({}), path: () => '/api/prices/refresh' },
   { file: 'collection/[id].patch.ts', method: 'PATCH', schema: collectionPatchSchema, path: t => `/api/collection/${t.rowId}` },
   { file: 'imports/drafts/[id]/select.post.ts', method: 'POST', schema: draftSelectSchema, path: () => `/api/imports/drafts/${NO_ROW}/select` },
   { file: 'imports/drafts/[id]/dismiss.post.ts', method: 'POST', schema: z.object({}), path: () => `/api/imports/drafts/${NO_ROW}/dismiss` },
