@@ -2,6 +2,7 @@ import { copyFileSync, mkdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { SERVER_CONFIG_DEFAULTS } from './server/utils/config'
 
 const require = createRequire(import.meta.url)
 const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`))
@@ -82,16 +83,7 @@ export default defineNuxtConfig({
     // so that a self-hosted instance on plain HTTP can still sign in.
     session: { cookie: { sameSite: 'lax', secure: false } },
     // Every key can be set with NUXT_<KEY> at run time; server/utils/config.ts also reads the plain names.
-    databaseUrl: '',
-    redisUrl: '',
-    dataDir: '.data',
-    imageTtlSeconds: 900,
-    analysisMaxCandidates: 5,
-    analysisConfidenceThreshold: 0.82,
-    uploadMaxFileBytes: 15 * 1024 * 1024,
-    uploadMaxFiles: 30,
-    uploadMaxPixels: 60_000_000,
-    ocrWorkers: 0,
+    ...SERVER_CONFIG_DEFAULTS,
     public: {
       analysisConfidenceThreshold: 0.82,
       uploadMaxFileBytes: 15 * 1024 * 1024,

@@ -1,9 +1,11 @@
 import type { Migration, MigrationProvider } from 'kysely/migration'
 import * as m0001 from './0001_initial'
+import * as m0002 from './0002_jobs'
 
 /** Static list so that migrations are bundled into the server build. */
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
+  '0002_jobs': m0002,
 }
 
 export const migrationProvider: MigrationProvider = {
