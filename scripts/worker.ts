@@ -10,7 +10,7 @@ import { migrateToLatest } from '../server/database/migrate'
 import { createBullQueue } from '../server/jobs/bullmq-queue'
 import { concurrencyOf, startAnalysis } from '../server/jobs/runtime'
 import { createImageStore } from '../server/storage/image-store'
-import { serverConfigFrom } from '../server/utils/config'
+import { serverConfigFrom } from '../server/settings'
 import { createAnalyzer } from '../server/utils/recognition'
 
 const FINISH_MS = 6000

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely'
-import type { BatchDto, BatchListDto, BatchListQuery, DraftCounts, DraftRead, ImageCounts } from '../../shared/schemas/imports'
+import type { BatchDto, BatchListDto, BatchListQuery, BatchStatus, DraftCounts, DraftRead, ImageCounts } from '../../shared/schemas/imports'
 import type { Database } from '../database/schema'
 import { DRAFT_COLUMNS, iso, toDraftDto, toImageDto } from './dto'
 import { notFound } from './errors'
@@ -44,7 +44,7 @@ export async function getBatch(db: Kysely<Database>, userId: string, batchId: st
   ])
   return {
     id: batch.id,
-    status: batch.status,
+    status: batch.status as BatchStatus,
     createdAt: iso(batch.created_at),
     images: images.map(toImageDto),
     // Numbered across the batch (photo order, then card order), whichever photo finished first.
@@ -52,7 +52,7 @@ export async function getBatch(db: Kysely<Database>, userId: string, batchId: st
   }
 }
 
-const PENDING = ['queued', 'analyzing']
+const PENDING = ['queued', 'analyzing'] as const
 
 /**
  * The batch once it is no longer analysing, or as it is when `timeoutMs` runs out (or `signal`
@@ -80,7 +80,7 @@ export async function listBatches(db: Kysely<Database>, userId: string, query: B
         eb.selectFrom('import_images as i').whereRef('i.batch_id', '=', 'b.id')
           .select(sql<number>`count(*)::int`.as('n')).as('image_count'),
         eb.selectFrom('import_images as i').whereRef('i.batch_id', '=', 'b.id')
-          .select(sql<number>`count(*)::int`.as('n')).where('i.status', 'in', PENDING).as('images_pending'),
+          .select(sql<number>`count(*)::int`.as('n')).where('i.status', 'in', [...PENDING]).as('images_pending'),
         eb.selectFrom('import_images as i').whereRef('i.batch_id', '=', 'b.id')
           .select(sql<number>`count(*)::int`.as('n')).where('i.status', '=', 'failed').as('images_failed'),
       ])
@@ -117,7 +117,7 @@ export async function listBatches(db: Kysely<Database>, userId: string, query: B
       const pending = r.images_pending ?? 0
       const failed = r.images_failed ?? 0
       const images: ImageCounts = { pending, analyzed: imageCount - pending - failed, failed }
-      return { id: r.id, status: r.status, createdAt: iso(r.created_at), imageCount, images, drafts }
+      return { id: r.id, status: r.status as BatchStatus, createdAt: iso(r.created_at), imageCount, images, drafts }
     }),
     page: query.page,
     pageSize: query.pageSize,

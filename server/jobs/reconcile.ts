@@ -39,12 +39,13 @@ const BATCH = 200
 export async function reconcile(deps: ReconcileDeps): Promise<ReconcileResult> {
   const now = deps.now?.() ?? new Date()
   const before = (seconds: number) => new Date(now.getTime() - seconds * 1000)
+  const untouchedFor = (seconds: number) => sql<boolean>`updated_at < ${before(seconds)}`
   const result: ReconcileResult = { requeued: 0, failed: 0, dropped: 0 }
 
   const waiting = await deps.db.selectFrom('import_images')
     .select(['id', 'attempts', 'expires_at'])
     .where('status', 'in', ['queued', 'analyzing'])
-    .where('updated_at', '<', before(deps.graceSeconds))
+    .where(untouchedFor(deps.graceSeconds))
     .orderBy('updated_at').limit(BATCH)
     .execute()
   for (const image of waiting) {
@@ -68,7 +69,7 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileResult> {
   }
 
   const stale = await deps.db.selectFrom('import_batches').select('id')
-    .where('status', '=', 'receiving').where('updated_at', '<', before(deps.staleUploadSeconds))
+    .where('status', '=', 'receiving').where(untouchedFor(deps.staleUploadSeconds))
     .limit(BATCH).execute()
   for (const batch of stale) {
     if (await dropUpload(deps, batch.id)) result.dropped++

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os'
 import type { Kysely } from 'kysely'
 import type { Database } from '../database/schema'
 import { analyzePhoto, buildCatalogIndex, catalogEntriesFromDb, type CatalogIndex, createOcrPool, type PhotoAnalysis } from '../recognition'
-import type { ServerConfig } from './config'
+import type { ServerConfig } from '../settings'
 
 export type Analyze = (bytes: Buffer) => Promise<PhotoAnalysis>
 

@@ -2,6 +2,7 @@ import { execFile, spawn } from 'node:child_process'
 import { createServer } from 'node:net'
 import { promisify } from 'node:util'
 import Redis from 'ioredis'
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getBatch } from '../../../server/imports/batches'
 import { receiveUpload } from '../../../server/imports/receive'
@@ -103,7 +104,7 @@ describe('reconcile', () => {
     queue.jobs.length = 0 // Redis restarted: the queue holds nothing
     await t.db.updateTable('import_images').set({ expires_at: new Date(Date.now() - 60_000) }).where('id', '=', expiredJob!).execute()
     // An upload whose process died half-way: a 'receiving' batch with bytes.
-    const dead = await t.db.insertInto('import_batches').values({ user_id: t.users.bob!, status: 'receiving', updated_at: new Date(Date.now() - 3600_000) }).returning('id').executeTakeFirstOrThrow()
+    const dead = await t.db.insertInto('import_batches').values({ user_id: t.users.bob!, status: 'receiving', updated_at: sql`now() - interval '1 hour'` }).returning('id').executeTakeFirstOrThrow()
     const deadImage = await t.db.insertInto('import_images').values({ batch_id: dead.id, user_id: t.users.bob!, position: 0, byte_size: 4, status: 'receiving', expires_at: new Date(Date.now() + 60_000) }).returning('id').executeTakeFirstOrThrow()
     await store.put(deadImage.id, { bytes: photo(1), contentType: 'image/jpeg' }, 60)
 
