@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -105,6 +105,26 @@ export default defineNuxtConfig({
   },
 
   hooks: {
+    // `npm run worker` for the container image: scripts/worker.ts bundled next to the server, reusing the
+    // packages Nitro traced into .output/server/node_modules (sharp, tesseract.js, bullmq…) and inlining the rest.
+    'nitro:init': (nitro) => {
+      nitro.hooks.hook('compiled', async () => {
+        const serverDir = nitro.options.output.serverDir
+        const traced = readdirSync(join(serverDir, 'node_modules')).map(name => (name.startsWith('@') ? `${name}/*` : name))
+        const { build } = await import('esbuild')
+        await build({
+          entryPoints: [fileURLToPath(new URL('./scripts/worker.ts', import.meta.url))],
+          outfile: join(serverDir, 'worker.mjs'),
+          bundle: true,
+          platform: 'node',
+          format: 'esm',
+          target: 'node24',
+          external: [...traced, 'pg-native'],
+          banner: { js: 'import { createRequire as __createRequire } from \'node:module\'; const require = __createRequire(import.meta.url);' },
+          logLevel: 'warning',
+        })
+      })
+    },
     // Ship Swagger UI's two files with the public assets (the package holds 12 MB more that we do not need).
     'nitro:build:public-assets': (nitro) => {
       const target = join(nitro.options.output.publicDir, 'api/docs/assets')

@@ -106,6 +106,7 @@ function readParts(
       return reject(new ImportError(400, 'The upload could not be read as multipart/form-data'))
     }
     let failed = false
+    let malformed = false
     let sent = 0
     let received = 0
     let bodyBytes = 0
@@ -195,13 +196,21 @@ function readParts(
         part = undefined
       }).catch((error) => {
         stream.resume()
-        fail(error)
+        if (!malformed) fail(error)
       })
     })
-    parser.on('error', () => fail(new ImportError(400, 'The upload could not be read as multipart/form-data')))
+    parser.on('error', () => {
+      // Not multipart after all: read on (bounded by the cap, so a huge body still gets its 413), then 400.
+      malformed = true
+      req.unpipe(parser)
+      part?.destroy()
+      const unreadable = () => fail(new ImportError(400, 'The upload could not be read as multipart/form-data'))
+      if (req.readableEnded) unreadable()
+      else req.once('end', unreadable).resume()
+    })
     parser.on('close', () => {
       chain.then(() => {
-        if (failed) return
+        if (failed || malformed) return
         if (sent > limits.maxFiles) return fail(tooManyPhotos(sent, limits))
         req.off('data', countBody)
         resolve([...stored])

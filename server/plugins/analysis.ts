@@ -23,6 +23,8 @@ const log = (message: string, error?: unknown) => (error ? console.error(message
  * process is the only one that can reach the database, so it always analyses.
  */
 export default defineNitroPlugin((nitroApp) => {
+  // Nitro's own bound on SIGTERM (30 s by default, read once it listens): ours closes in less.
+  process.env.NITRO_SHUTDOWN_TIMEOUT ||= '9500'
   const config = useServerConfig()
   let runtime: AnalysisRuntime | undefined
   let closing = false

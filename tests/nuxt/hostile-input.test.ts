@@ -26,7 +26,8 @@ beforeAll(async () => {
 function upload(client: Client, files: UploadFile[]) {
   const form = new FormData()
   for (const f of files) form.append('files', new Blob([new Uint8Array(f.bytes)], { type: f.type ?? 'image/jpeg' }), f.name)
-  return client.request('/api/imports/batches', { method: 'POST', body: form })
+  // Waits for the analysis (201 with the finished batch): these tests look at its outcome.
+  return client.request('/api/imports/batches?wait=60', { method: 'POST', body: form })
 }
 
 /**
@@ -237,7 +238,7 @@ describe('hostile uploads', () => {
       { disposition: 'filename="<img src=x onerror=alert(1)>.jpg"', bytes: tinyJpeg },
       { disposition: `filename="${long}"`, bytes: tinyJpeg },
     ])
-    const res = await bob.request('/api/imports/batches', { method: 'POST', body, headers: { 'content-type': contentType } })
+    const res = await bob.request('/api/imports/batches?wait=60', { method: 'POST', body, headers: { 'content-type': contentType } })
     const text = await res.text()
     expect(res.status, text).toBe(201)
     expect(res.headers.get('content-type')).toMatch(/application\/json/)
