@@ -191,8 +191,9 @@ describe('photo import through FilePond', () => {
     await addPhotos(page, photos.map(l => path(l)))
     await page.locator('[data-testid=analyse]:not([disabled])').click()
     await page.waitForURL(/\/imports\/[0-9a-f-]{36}$/, { timeout: 60_000 })
-    page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) navigations++ })
     await waitForHydration(page)
+    await page.waitForSelector('[data-testid=review-summary]')
+    page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) navigations++ })
 
     // Sample the page while the photos are analysed: photo statuses, cards shown.
     const samples: { analysing: number, waiting: number, done: number, drafts: number, progress: boolean }[] = []
