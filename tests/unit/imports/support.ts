@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream'
 import type { Kysely } from 'kysely'
+import { afterAll, beforeAll } from 'vitest'
 import { type DatabaseHandle, openDatabase } from '../../../server/database/connection'
 import { migrateToLatest } from '../../../server/database/migrate'
 import type { Database } from '../../../server/database/schema'
@@ -7,7 +8,7 @@ import { analysePhotoJob, type PhotoJobDeps } from '../../../server/jobs/analyse
 import type { AnalyzedPhoto } from '../../../server/imports/batches'
 import { receiveUpload, type ReceiveDeps, type UploadRequest } from '../../../server/imports/receive'
 import type { AnalysisQueue } from '../../../server/jobs/queue'
-import type { ImageStore } from '../../../server/storage/image-store'
+import { createImageStore, type ImageStore } from '../../../server/storage/image-store'
 
 export const READ = { name: 'Pikachu', hp: 60, number: '025/198', printedTotal: 198, setCode: 'SVI', lang: 'en', raw: {} }
 export const CANDIDATE = { cardId: 'tst-025', name: 'Pikachu', setId: 'tst', setName: 'Test Set', number: '025', score: 0.95, reasons: ['number'] }
@@ -91,6 +92,20 @@ export async function openTestDb(names: string[]): Promise<TestDb> {
     users[name] = row.id
   }
   return { handle, db, users }
+}
+
+/** A test database and an in-memory image store for the file's tests, opened before them and closed after. */
+export function useImportsDb(names: string[]): { t: TestDb, store: ImageStore } {
+  const ctx = {} as { t: TestDb, store: ImageStore }
+  beforeAll(async () => {
+    ctx.t = await openTestDb(names)
+    ctx.store = createImageStore({ defaultTtlSeconds: 60 })
+  }, 60_000)
+  afterAll(async () => {
+    await ctx.store?.close()
+    await ctx.t?.handle.close()
+  })
+  return ctx
 }
 
 export const LIMITS = { maxFiles: 5, maxFileBytes: 10_000 }
