@@ -1,10 +1,10 @@
-import type { AnalysisRuntime } from '../jobs/runtime'
-import { startAnalysis } from '../jobs/runtime'
-import { dropUpload } from '../jobs/reconcile'
-import type { Database } from '../database/schema'
 import type { Kysely } from 'kysely'
+import type { Database } from '../database/schema'
+import { dropUpload } from '../jobs/reconcile'
+import { type AnalysisRuntime, startAnalysis } from '../jobs/runtime'
 import type { ImageStore } from '../storage/image-store'
 
+/** Embedded, this is the only process: an upload still 'receiving' died with the last one. */
 async function dropDeadUploads(db: Kysely<Database>, store: ImageStore) {
   const dead = await db.selectFrom('import_batches').select('id').where('status', '=', 'receiving').execute()
   for (const batch of dead) await dropUpload({ db, store }, batch.id)
@@ -37,7 +37,6 @@ export default defineNitroPlugin((nitroApp) => {
       try {
         const [db, queue] = await Promise.all([useDb(), useQueue()])
         if (closing) return
-        // Embedded, this is the only process: an upload still 'receiving' died with the last one.
         if (!config.redisUrl) await dropDeadUploads(db, useImageStore())
         const inProcess = !config.redisUrl || config.analysisWorkers > 0
         runtime = startAnalysis({ db, store: useImageStore(), queue, settings: config, analyze: inProcess ? useAnalyzer() : undefined, log })
