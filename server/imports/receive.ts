@@ -61,12 +61,24 @@ export async function receiveUpload(deps: ReceiveDeps, userId: string, req: Uplo
   try {
     const photos = await readParts(deps, userId, batchId, req, usage, stored, (w) => { writer = w })
     if (photos.length === 0) throw noPhotos()
-    await deps.db.transaction().execute(async (trx) => {
-      await trx.updateTable('import_images').set({ status: 'queued', updated_at: sql`now()` })
-        .where('batch_id', '=', batchId).where('status', '=', 'receiving').execute()
-      await trx.updateTable('import_batches').set({ status: 'analyzing', updated_at: sql`now()` }).where('id', '=', batchId).execute()
-      if (deps.queue.driver === 'database') await deps.queue.enqueue(photos.map(imageId => ({ imageId })), trx)
-    })
+    // Photos and batch become visible together, in one statement (one round trip under load).
+    const sizes = sql.join(photos.map(p => sql`(${p.id}::uuid, ${p.bytes}::int)`))
+    const queue = (db: Kysely<Database>) => sql`
+      with queued as (
+        update import_images i set status = 'queued', byte_size = v.bytes, updated_at = now()
+        from (values ${sizes}) as v(id, bytes) where i.id = v.id and i.batch_id = ${batchId}
+        returning i.id
+      )
+      update import_batches set status = 'analyzing', updated_at = now() where id = ${batchId}`.execute(db)
+    if (deps.queue.driver === 'database') {
+      await deps.db.transaction().execute(async (trx) => {
+        await queue(trx)
+        await deps.queue.enqueue(photos.map(p => ({ imageId: p.id })), trx)
+      })
+    }
+    else {
+      await queue(deps.db)
+    }
   }
   catch (error) {
     await writer?.abort().catch(() => {})
@@ -82,7 +94,10 @@ export async function receiveUpload(deps: ReceiveDeps, userId: string, req: Uplo
   return batchId
 }
 
-/** Streams the parts into the store; answers the ids of the photos kept, in order. */
+// An upload still arriving shows it is alive this often (a silent one belongs to a dead process).
+const TOUCH_MS = 60_000
+
+/** Streams the parts into the store; answers the photos kept, in order, with their sizes. */
 function readParts(
   deps: ReceiveDeps,
   userId: string,
@@ -91,7 +106,7 @@ function readParts(
   usage: { userBytes: number, storeBytes: number },
   stored: string[],
   current: (writer: ImageWriter | undefined) => void,
-): Promise<string[]> {
+): Promise<{ id: string, bytes: number }[]> {
   const { limits } = deps
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy
@@ -111,6 +126,8 @@ function readParts(
     let received = 0
     let bodyBytes = 0
     let chain: Promise<unknown> = Promise.resolve()
+    let touched = Date.now()
+    const kept: { id: string, bytes: number }[] = []
     const maxBody = maxUploadBodyBytes(limits)
 
     let part: Readable | undefined
@@ -151,7 +168,10 @@ function readParts(
           status: 'receiving',
           expires_at: new Date(Date.now() + deps.ttlSeconds * 1000),
         }).execute()
-        await deps.db.updateTable('import_batches').set({ updated_at: sql`now()` }).where('id', '=', batchId).execute()
+        if (Date.now() - touched > TOUCH_MS) {
+          touched = Date.now()
+          await deps.db.updateTable('import_batches').set({ updated_at: sql`now()` }).where('id', '=', batchId).execute()
+        }
         stored.push(imageId)
         writer = deps.store.writer(imageId, contentType, deps.ttlSeconds)
         current(writer)
@@ -177,9 +197,8 @@ function readParts(
         if (size === 0 && !filename) return void sent--
         await open()
       }
-      const bytes = await writer!.end()
+      kept.push({ id: imageId, bytes: await writer!.end() })
       current(undefined)
-      await deps.db.updateTable('import_images').set({ byte_size: bytes }).where('id', '=', imageId).execute()
     }
 
     parser.on('file', (field, stream, info) => {
@@ -213,7 +232,7 @@ function readParts(
         if (failed || malformed) return
         if (sent > limits.maxFiles) return fail(tooManyPhotos(sent, limits))
         req.off('data', countBody)
-        resolve([...stored])
+        resolve(kept)
       })
     })
     req.on('data', countBody)
