@@ -79,11 +79,17 @@ function form(group: Photo[]) {
   return body
 }
 
+/** What following batches cost: each poll's time and size (the review page polls the same route). */
+const polls: { ms: number, bytes: number }[] = []
+
 /** Follows a batch until no photo is waiting; answers it and when it settled. */
 async function settle(call: Call, session: Session, id: string): Promise<{ batch: BatchDto, at: number }> {
   for (let delay = 200; ; delay = Math.min(1000, delay * 1.5)) {
+    const sent = performance.now()
     const res = await call(session, `/api/imports/batches/${id}`)
-    const { batch } = await res.json() as { batch: BatchDto }
+    const text = await res.text()
+    polls.push({ ms: performance.now() - sent, bytes: text.length })
+    const { batch } = JSON.parse(text) as { batch: BatchDto }
     if (batch.status !== 'analyzing') return { batch, at: performance.now() }
     await sleep(delay)
   }
@@ -96,6 +102,7 @@ async function loadRun(base: URL) {
   const uploadMs: number[] = []
   const firstByteToReady: number[] = []
   let lastReady = 0
+  polls.length = 0
   const started = performance.now()
 
   async function runUser(i: number) {
@@ -153,6 +160,7 @@ async function loadRun(base: URL) {
       + `upload_p50_ms=${Math.round(percentile(uploadMs, 0.5))} upload_p95_ms=${Math.round(percentile(uploadMs, 0.95))} `
       + `last_draft_ready_s=${readyS.toFixed(1)} photos_per_s=${(total / readyS).toFixed(2)} `
       + `first_byte_to_ready_p95_s=${(percentile(firstByteToReady, 0.95) / 1000).toFixed(1)} `
+      + `poll_p50_ms=${Math.round(percentile(polls.map(p => p.ms), 0.5))} poll_p95_ms=${Math.round(percentile(polls.map(p => p.ms), 0.95))} poll_max_kb=${Math.round(Math.max(0, ...polls.map(p => p.bytes)) / 1024)} `
       + `selects=${ok.reduce((a, r) => a + r.selects, 0)} errors=${errors.length} integrity=${ok.length === users && ok.every(r => r.integrity) ? 'ok' : 'FAILED'}`,
     failed: errors.length > 0 || !(ok.length === users && ok.every(r => r.integrity)),
   }
