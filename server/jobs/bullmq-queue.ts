@@ -46,13 +46,13 @@ export async function createBullQueue(url: string, options: BullQueueOptions): P
     throw error
   }
   // A Redis restarted with another configuration is checked again before the queue is used.
+  let evicting: Error | undefined
   producer.on('ready', () => {
-    assertNoEviction(producer).catch((error) => {
+    assertNoEviction(producer).then(() => { evicting = undefined }, (error) => {
       evicting = error
       options.log?.('[analysis] queue stopped', error)
     })
   })
-  let evicting: Error | undefined
 
   const queue = new Queue<PhotoJob>(QUEUE_NAME, { connection: producer, prefix: PREFIX })
   queue.on('error', () => {})
