@@ -72,7 +72,8 @@ export interface ApiTokensTable {
   created_at: Generated<Timestamp>
 }
 
-export type BatchStatus = 'analyzing' | 'ready' | 'failed'
+export type BatchStatus = 'receiving' | 'analyzing' | 'ready' | 'partial' | 'failed'
+export type ImageStatus = 'receiving' | 'queued' | 'analyzing' | 'analyzed' | 'failed'
 export type DraftStatus = 'pending' | 'selected' | 'dismissed' | 'failed'
 
 export interface ImportBatchesTable {
@@ -93,10 +94,15 @@ export interface ImportImagesTable {
   byte_size: number
   width: number | null
   height: number | null
-  status: 'analyzed' | 'failed'
+  status: ImageStatus
   failure_reason: string | null
   expires_at: Timestamp
+  /** Analysis runs started. */
+  attempts: Generated<number>
+  /** Whether the bytes are meant to be in the image store (counted against the quotas). */
+  kept: Generated<boolean>
   created_at: Generated<Timestamp>
+  updated_at: Generated<Timestamp>
 }
 
 export interface CardDraftsTable {
@@ -120,6 +126,21 @@ export interface CardDraftsTable {
   updated_at: Generated<Timestamp>
 }
 
+
+/** The embedded queue's jobs (BullMQ keeps its own in Redis). */
+export interface AnalysisJobsTable {
+  id: string
+  queue: string
+  data: Json<Record<string, unknown>>
+  status: 'queued' | 'active' | 'failed'
+  attempts: Generated<number>
+  run_at: Generated<Timestamp>
+  lease_until: Timestamp | null
+  locked_by: string | null
+  last_error: string | null
+  created_at: Generated<Timestamp>
+  updated_at: Generated<Timestamp>
+}
 
 export interface UserCardsTable {
   id: Generated<string>
@@ -213,6 +234,7 @@ export interface Database {
   card_price_checks: CardPriceChecksTable
   price_refresh_runs: PriceRefreshRunsTable
   collection_value_snapshots: CollectionValueSnapshotsTable
+  analysis_jobs: AnalysisJobsTable
 }
 
 export type CardRow = Selectable<CardsTable>
