@@ -92,6 +92,8 @@ export default defineNuxtConfig({
     uploadMaxFiles: 30,
     uploadMaxPixels: 60_000_000,
     ocrWorkers: 0,
+    // Text reader: `paddle` (PaddleOCR on ONNX Runtime) or `tesseract`.
+    ocrEngine: 'paddle',
     public: {
       analysisConfidenceThreshold: 0.82,
       uploadMaxFileBytes: 15 * 1024 * 1024,

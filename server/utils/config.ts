@@ -11,6 +11,7 @@ export interface ServerConfig {
   uploadMaxFiles: number
   uploadMaxPixels: number
   ocrWorkers: number
+  ocrEngine: string
 }
 
 const num = (value: unknown, fallback: number) => {
@@ -36,5 +37,6 @@ export function useServerConfig(): ServerConfig {
     uploadMaxFiles: num(env.UPLOAD_MAX_FILES, rc.uploadMaxFiles),
     uploadMaxPixels: num(env.UPLOAD_MAX_PIXELS, rc.uploadMaxPixels),
     ocrWorkers: num(env.OCR_WORKERS, rc.ocrWorkers),
+    ocrEngine: env.OCR_ENGINE || rc.ocrEngine,
   }
 }

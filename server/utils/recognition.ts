@@ -1,15 +1,16 @@
 import { availableParallelism } from 'node:os'
 import {
-  buildCatalogIndex, catalogEntriesFromDb, type CatalogIndex, createOcrPool, type OcrPool,
+  buildCatalogIndex, catalogEntriesFromDb, type CatalogIndex, createTextReader, type TextReader,
 } from '../recognition'
 
-let pool: OcrPool | undefined
+let reader: TextReader | undefined
 let index: Promise<CatalogIndex> | undefined
 
-/** The server's one OCR pool (one tesseract worker per core unless OCR_WORKERS says otherwise). */
-export function useOcrPool(): OcrPool {
-  pool ??= createOcrPool({ size: useServerConfig().ocrWorkers || availableParallelism() })
-  return pool
+/** The server's one text reader (`OCR_ENGINE`), its models loaded once and shared by every analysis. */
+export function useOcrPool(): TextReader {
+  const config = useServerConfig()
+  reader ??= createTextReader(config.ocrEngine, { threads: config.ocrWorkers || availableParallelism() })
+  return reader
 }
 
 /** The catalogue index for recognition, built once from the database. */

@@ -1,3 +1,4 @@
+import type { TextLine } from './reader'
 import type { RgbImage } from './warp'
 
 /** The colour of a card's border: yellow until Scarlet & Violet, silver from it (March 2023). */
@@ -46,4 +47,46 @@ export function cardBorder(img: RgbImage): CardBorder | null {
   const { saturation, hue } = borderStats(img)
   if (saturation >= YELLOW_SATURATION && hue >= YELLOW_HUES[0]! && hue <= YELLOW_HUES[1]!) return 'yellow'
   return saturation <= SILVER_SATURATION ? 'silver' : null
+}
+
+/** A card with a plain text box under its art window, or art over its whole face (full art, illustration rare). */
+export type CardLayout = 'plain' | 'full-art'
+
+/** The text box's place on an upright card (shares of its width and height). */
+const TEXT_BOX = { x0: 0.1, x1: 0.9, y0: 0.58, y1: 0.86 }
+
+/**
+ * How busy the text box's ground is once its text is masked out: the mean absolute difference
+ * between neighbouring grey pixels (0–255), every other pixel of the area.
+ */
+export function textBoxTexture(img: RgbImage, lines: TextLine[]): number {
+  const masked = (x: number, y: number) => lines.some((l) => {
+    const xs = l.box.map(p => p[0]), ys = l.box.map(p => p[1])
+    const pad = l.height * 0.3
+    return x >= Math.min(...xs) - pad && x <= Math.max(...xs) + pad && y >= Math.min(...ys) - pad && y <= Math.max(...ys) + pad
+  })
+  const grey = (x: number, y: number) => {
+    const i = (y * img.width + x) * 3
+    return 0.299 * img.rgb[i]! + 0.587 * img.rgb[i + 1]! + 0.114 * img.rgb[i + 2]!
+  }
+  let sum = 0, n = 0
+  for (let y = Math.round(img.height * TEXT_BOX.y0); y < img.height * TEXT_BOX.y1; y += 2) {
+    for (let x = Math.round(img.width * TEXT_BOX.x0); x < img.width * TEXT_BOX.x1; x += 2) {
+      if (masked(x, y)) continue
+      const g = grey(x, y)
+      sum += Math.abs(g - grey(x + 1, y)) + Math.abs(g - grey(x, y + 1))
+      n++
+    }
+  }
+  return n ? sum / (2 * n) : 0
+}
+
+/** Texture under which the text box is plain, over which it is art (measured on labelled photos). */
+const PLAIN_TEXTURE = 3
+const ART_TEXTURE = 6
+
+/** The card's layout when its text box's ground makes it clear, else null. */
+export function cardLayout(img: RgbImage, lines: TextLine[]): CardLayout | null {
+  const texture = textBoxTexture(img, lines)
+  return texture <= PLAIN_TEXTURE ? 'plain' : texture >= ART_TEXTURE ? 'full-art' : null
 }
