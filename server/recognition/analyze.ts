@@ -141,6 +141,8 @@ export function withNumberOf(card: CardReading, row: CardReading): CardReading {
   return {
     ...card,
     numbers: row.numbers,
+    names: card.names.length > 0 ? card.names : row.names,
+    hp: card.hp ?? row.hp,
     setCode: card.setCode ?? row.setCode,
     lang: card.lang ?? row.lang,
     numberSide: card.numberSide ?? row.numberSide,

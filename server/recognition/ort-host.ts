@@ -69,7 +69,7 @@ export function createOrtHost(threads: number): OrtHost {
     workerData: {
       // Resolved here: the eval'd worker has no module path of its own to resolve from.
       ort: require.resolve('onnxruntime-node'),
-      options: { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' },
+      options: { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all', enableCpuMemArena: false },
     },
   })
   // An idle host must not keep a finished process (a script, a test run) alive.

@@ -4,6 +4,7 @@
  * the HP (`HP 150`, French `80 PV`). OCR confuses letters and digits (O/0, l/1, S/5, B/8), so the
  * digit positions are repaired before matching — never the letter prefixes, where `S` or `B` are real.
  */
+import { foldText } from '../catalog/source'
 import type { TextLine } from './reader'
 import type { CardReading } from './types'
 
@@ -337,6 +338,24 @@ export interface TextRow {
 const NOT_LATIN = /[^\p{Script=Latin}\p{N}\p{P}\p{Zs}\p{Sm}\p{Sc}©®★☆●◆♦•♀♂]+/gu
 export const latinText = (text: string) => text.replace(NOT_LATIN, ' ').replace(/\s+/g, ' ').trim()
 
+/**
+ * Words every card of a language prints (weakness and retreat rows, stage, trainer labels):
+ * which of them were read tells the card's language.
+ */
+const PRINTED_WORDS: Record<string, string[]> = {
+  en: ['weakness', 'retreat', 'basic', 'stage', 'evolves', 'ability', 'item', 'stadium'],
+  fr: ['faiblesse', 'retraite', 'base', 'niveau', 'evolue', 'dresseur', 'talent', 'objet', 'stade', 'outil'],
+  de: ['schwache', 'resistenz', 'ruckzugskosten', 'basis', 'phase', 'entwickelt', 'fahigkeit'],
+}
+
+/** The language most of the card's own printed words are in, when they agree (null otherwise). */
+export function printedLanguage(text: string): string | null {
+  const words = new Set(foldText(text).split(/[^a-z]+/))
+  const hits = Object.entries(PRINTED_WORDS).map(([lang, list]) => ({ lang, n: list.filter(w => words.has(w)).length }))
+    .sort((a, b) => b.n - a.n)
+  return hits[0]!.n > 0 && hits[0]!.n > hits[1]!.n ? hits[0]!.lang : null
+}
+
 /** Characters of scripts the catalogue has no card in (a Japanese or Korean print). */
 const FOREIGN = /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu
 
@@ -497,18 +516,19 @@ export function parseCard(lines: TextLine[], width: number, height: number, know
   const name = nameReading(rows.filter(r => middle(r) < height * CARD_BANDS.name))
   const foreign = foreignScript(lines)
   const clean = new Set(rows.flatMap(r => parseCardNumbers(r.text).map(n => `${n.number}/${n.printedTotal}`)))
-  return { ...emptyReading(), ...bottom, ...name, lang: foreign ?? bottom.lang ?? name.lang ?? null, foreign: !!foreign, numberRows: clean.size }
+  const lang = foreign ?? bottom.lang ?? name.lang ?? printedLanguage(rows.map(r => r.text).join(' '))
+  return { ...emptyReading(), ...bottom, ...name, lang, foreign: !!foreign, numberRows: clean.size }
 }
 
-/** Rows within this many letter heights of a number row belong to its card (its illustrator above, copyright below). */
-const ROW_REACH = 2.5
+/** How far (letter heights) from a number row its illustrator line is printed above it, its copyright line below. */
+const ABOVE_REACH = 2.5
+const BELOW_REACH = 4
 
 /**
  * What a whole photo's lines say (no card outline: a close-up, a fanned stack, a scan): one
- * reading per row holding a collector number, with the illustrator line just above it, the
- * copyright line just below and the set code on it. A photo of one number is one card: the
- * largest print above that number is its name. A photo of no number gives one reading of its
- * largest print.
+ * reading per row holding a collector number, with the set code on it, the illustrator line just
+ * above it and the copyright line just below. A photo of one number is one card: the largest
+ * print above that number is its name. A photo of no number gives one reading of its largest print.
  */
 export interface PhotoReading {
   reading: CardReading
@@ -522,17 +542,26 @@ export function parsePhoto(lines: TextLine[], width: number, known: KnownValues)
   const foreign = foreignScript(lines)
   const near = (row: TextRow, r: TextRow, below: boolean) => {
     const gap = below ? r.y0 - row.y1 : row.y0 - r.y1
-    return r !== row && gap > -row.height / 2 && gap < ROW_REACH * row.height && r.x1 > row.x0 - row.height && r.x0 < row.x1 + 4 * row.height
+    return r !== row && !numberRows.includes(r) && gap > -row.height / 2 && gap < (below ? BELOW_REACH : ABOVE_REACH) * row.height
+      && r.x1 > row.x0 - row.height && r.x0 < row.x1 + 4 * row.height
   }
+  const text = (list: TextRow[]) => list.map(r => r.text).join('\n')
   const readings = numberRows.map((row) => {
-    const around = rows.filter(r => near(row, r, false) || near(row, r, true))
-    const bottom = bottomReading([row, ...around.filter(r => !numberRows.includes(r))], known, width)
-    const reading = { ...emptyReading(), ...bottom, numbers: rowNumbers(row.text, known), lang: foreign ?? bottom.lang ?? null, foreign: !!foreign }
+    const bottom = bottomReading([row], known, width)
+    const reading = {
+      ...emptyReading(),
+      ...bottom,
+      illustrator: parseIllustrator(text(rows.filter(r => near(row, r, false)))),
+      copyrightYear: parseCopyrightYear(text(rows.filter(r => near(row, r, true)))),
+      lang: foreign ?? bottom.lang ?? null,
+      foreign: !!foreign,
+    }
     return { reading, at: [(row.x0 + row.x1) / 2, (row.y0 + row.y1) / 2] as [number, number] }
   })
   if (readings.length > 1) return readings
   const above = numberRows[0] ? rows.filter(r => r.y1 <= numberRows[0]!.y0) : rows
   const name = nameReading(above)
   const one = readings[0] ?? { reading: { ...emptyReading(), foreign: !!foreign, lang: foreign }, at: null }
-  return [{ ...one, reading: { ...one.reading, ...name, lang: one.reading.lang ?? name.lang } }]
+  const lang = one.reading.lang ?? name.lang ?? printedLanguage(rows.map(r => r.text).join(' '))
+  return [{ ...one, reading: { ...one.reading, ...name, lang } }]
 }

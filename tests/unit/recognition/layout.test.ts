@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { cardBorder } from '../../../server/recognition/border'
+import { cardBorder } from '../../../server/recognition/layout'
 import { CARD_H, CARD_W, type RgbImage } from '../../../server/recognition/warp'
 
 /** A card of one border colour around a busy face (the face must not count). */
