@@ -1,6 +1,6 @@
 import type { CatalogIndex } from './catalog-index'
 import { decodePhoto, type DecodedPhoto } from './decode'
-import { CARD_ASPECT, detectCards, dist, type Point, type Quad } from './detect'
+import { CARD_ASPECT, coverage, detectCards, dist, type Point, type Quad } from './detect'
 import { cardBorder, cardLayout } from './layout'
 import { parseCard, parsePhoto, type PhotoReading } from './parse'
 import { isConfident, nameLanguage, rankCandidates } from './rank'
@@ -44,9 +44,9 @@ export async function analyzePhoto(bytes: Buffer, options: AnalyzeOptions): Prom
 
   // A photo of one or two cards may be a stack taken for a card: its every line is read.
   const everyLine = quads.length <= 2
-  let cards = (await Promise.all(quads.map(q => analyzeCard(photo, q, options, everyLine)))).flat()
+  const read = await Promise.all(quads.map(q => analyzeCard(photo, q, options, everyLine)))
   // A cell a binder page leaves for a card whose outline was not found: a card only if one was read there.
-  cards = cards.filter((c, i) => !found[i]?.inferred || proves(c.reading))
+  let cards = read.flatMap((outcomes, i) => outcomes.filter(c => !found[i]?.inferred || proves(c)))
   // Numbers no card gave (a stack whose top card alone was found, a thumb over an outline): read
   // the rest of the photo, give each number to the card it lies in, or to the nearest card lacking
   // one; the others are cards of their own.
@@ -55,6 +55,7 @@ export async function analyzePhoto(bytes: Buffer, options: AnalyzeOptions): Prom
     const done = cards.filter(c => c.quad && c.reading.numbers.length > 0).map(c => c.quad!)
     cards = withPhotoNumbers(cards, await readWholePhoto(photo, options, at => !done.some(q => inside(q, at))), options)
   }
+  cards = onePerCard(cards)
   lap('read')
   const drafts = cards.length > 0 ? cards.map(c => c.draft) : [emptyDraft()]
   timings.total = Math.round(performance.now() - started)
@@ -152,10 +153,20 @@ export function withNumberOf(card: CardReading, row: CardReading): CardReading {
   }
 }
 
-/** A reading that shows a card is there: a number, or a name. */
-function proves(reading: CardReading): boolean {
-  return reading.numbers.some(n => !n.loose) || reading.names.length > 0
+/**
+ * One draft per card: an outline that read nothing a card prints (a card's art box or inner
+ * frame, a slab's label) gives way to a card it overlaps that did.
+ */
+function onePerCard(cards: CardOutcome[]): CardOutcome[] {
+  return cards.filter(c => !c.quad || proves(c) || !cards.some(other => other !== c && other.quad && proves(other)
+    && Math.max(coverage(c.quad!, other.quad), coverage(other.quad, c.quad!)) >= 0.5))
 }
+
+/** Whether what was read shows a card is there: a number the catalogue knows, or a name it knows (what a score of 0.3 takes). */
+function proves(card: CardOutcome): boolean {
+  return (card.draft.candidates[0]?.score ?? 0) >= PROOF
+}
+const PROOF = 0.3
 
 function rankedFields(reading: CardReading, options: AnalyzeOptions): Pick<DraftResult, 'candidates' | 'confident'> {
   // Rank at least two so the margin over the runner-up can be judged, then keep what was asked.

@@ -20,7 +20,6 @@ const DB_THRESHOLD = 0.3
 const DB_BOX_THRESHOLD = 0.6
 const DB_UNCLIP = 1.5
 const DB_MIN_SIDE = 3
-const DB_MAX_BOXES = 1000
 /** Default long side of the detector's input (PaddleOCR's 960). */
 export const DETECT_SIDE = 960
 /** Recognition input: 48 px high, at least 320 wide; line crops batched by width. */
@@ -112,7 +111,7 @@ async function resizeRgb(image: RgbImage, width: number, height: number): Promis
 
 /** DB text detection: boxes (tl, tr, br, bl) in the image's own pixels. */
 async function detectText(host: OrtHost, image: RgbImage, side: number): Promise<Quad[]> {
-  const ratio = Math.min(1, side / Math.max(image.width, image.height))
+  const ratio = side / Math.max(image.width, image.height)
   const w = Math.max(32, Math.round((image.width * ratio) / 32) * 32)
   const h = Math.max(32, Math.round((image.height * ratio) / 32) * 32)
   const input = new Float32Array(3 * w * h)
@@ -134,7 +133,8 @@ export function dbBoxes(prob: Float32Array, w: number, h: number): Quad[] {
     const hierarchy = track(new cv.Mat())
     cv.findContours(bitmap, contours, hierarchy, cv.RETR_LIST, cv.CHAIN_APPROX_SIMPLE)
     const boxes: Quad[] = []
-    for (let i = 0; i < Math.min(contours.size(), DB_MAX_BOXES); i++) {
+    // Every contour (PaddleOCR stops at 1000: a speckled table makes more, and the text comes after them).
+    for (let i = 0; i < contours.size(); i++) {
       const contour = contours.get(i)
       const rect = cv.minAreaRect(contour)
       contour.delete()

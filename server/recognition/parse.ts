@@ -329,6 +329,8 @@ export interface TextRow {
   y1: number
   /** Height of its letters. */
   height: number
+  /** Its middle in the pixels of the lines given (x0…y1 are in the frame of the lines' slant). */
+  centre: [number, number]
 }
 
 /**
@@ -360,21 +362,26 @@ export function printedLanguage(text: string): string | null {
 const FOREIGN = /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu
 
 /**
- * The lines that run left to right (±30°), grouped into rows: a line joins a row when their
- * middles are within half a letter height and the gap between them is under three heights (the
- * detector splits `TWM EN` from `010/167`).
+ * The lines that run left to right (within 45°), grouped into rows in the frame of their median
+ * angle (a slanted card's rows stay rows): a line joins a row when their middles are within half a
+ * letter height and the gap between them is under three heights (the detector splits `TWM EN`
+ * from `010/167`). Row coordinates are in that frame.
  */
 export function textRows(lines: TextLine[]): TextRow[] {
-  const across = lines
-    .filter(l => l.angle < 30 || l.angle > 330)
+  const across = lines.filter(l => l.text && (l.angle < 45 || l.angle > 315))
+  const signed = across.map(l => (l.angle > 180 ? l.angle - 360 : l.angle)).sort((a, b) => a - b)
+  const slant = ((signed[Math.floor(signed.length / 2)] ?? 0) * Math.PI) / 180
+  const cos = Math.cos(slant), sin = Math.sin(slant)
+  const parts = across
     .map((l) => {
-      const xs = l.box.map(p => p[0]), ys = l.box.map(p => p[1])
-      return { text: latinText(l.text), x0: Math.min(...xs), x1: Math.max(...xs), y0: Math.min(...ys), y1: Math.max(...ys), height: l.height }
+      // Turned back by the slant, about the origin.
+      const xs = l.box.map(([x, y]) => x * cos + y * sin), ys = l.box.map(([x, y]) => -x * sin + y * cos)
+      return { text: latinText(l.text), x0: Math.min(...xs), x1: Math.max(...xs), y0: Math.min(...ys), y1: Math.max(...ys), height: l.height, centre: [0, 0] as [number, number] }
     })
     .filter(l => l.text)
     .sort((a, b) => a.x0 - b.x0)
   const rows: TextRow[] = []
-  for (const l of across) {
+  for (const l of parts) {
     const mid = (l.y0 + l.y1) / 2
     const row = rows.find(r => Math.abs((r.y0 + r.y1) / 2 - mid) < Math.min(r.height, l.height) / 2
       && l.x0 - r.x1 < 3 * Math.max(r.height, l.height) && l.x0 >= r.x0)
@@ -387,6 +394,10 @@ export function textRows(lines: TextLine[]): TextRow[] {
     row.y0 = Math.min(row.y0, l.y0)
     row.y1 = Math.max(row.y1, l.y1)
     row.height = Math.max(row.height, l.height)
+  }
+  for (const r of rows) {
+    const x = (r.x0 + r.x1) / 2, y = (r.y0 + r.y1) / 2
+    r.centre = [x * cos - y * sin, x * sin + y * cos]
   }
   return rows.sort((a, b) => a.y0 - b.y0 || a.x0 - b.x0)
 }
@@ -512,7 +523,10 @@ function foreignScript(lines: TextLine[]): string | null {
 export function parseCard(lines: TextLine[], width: number, height: number, known: KnownValues): CardReading {
   const rows = textRows(lines)
   const middle = (r: TextRow) => (r.y0 + r.y1) / 2
-  const bottom = bottomReading(rows.filter(r => middle(r) > height * CARD_BANDS.bottom), known, width)
+  // A card whose outline was found a little off prints its number elsewhere on the warp: its
+  // clean numbers count wherever they are, when the bottom rows gave none.
+  const low = bottomReading(rows.filter(r => middle(r) > height * CARD_BANDS.bottom), known, width)
+  const bottom = low.numbers!.length > 0 ? low : { ...bottomReading(rows, known, width), numbers: rows.flatMap(r => parseCardNumbers(r.text)) }
   const name = nameReading(rows.filter(r => middle(r) < height * CARD_BANDS.name))
   const foreign = foreignScript(lines)
   const clean = new Set(rows.flatMap(r => parseCardNumbers(r.text).map(n => `${n.number}/${n.printedTotal}`)))
@@ -556,7 +570,7 @@ export function parsePhoto(lines: TextLine[], width: number, known: KnownValues)
       lang: foreign ?? bottom.lang ?? null,
       foreign: !!foreign,
     }
-    return { reading, at: [(row.x0 + row.x1) / 2, (row.y0 + row.y1) / 2] as [number, number] }
+    return { reading, at: row.centre }
   })
   if (readings.length > 1) return readings
   const above = numberRows[0] ? rows.filter(r => r.y1 <= numberRows[0]!.y0) : rows

@@ -68,14 +68,22 @@ function oneDigitOff(a: string, b: string): boolean {
 
 /**
  * One digit off the printing's number (`47/114` for `67/114`), also at the printed width (`05/113`
- * for `65/113`: the 6 read as a letter), or its first digits lost (`08/131` for `108/131`, `4/147`
- * for `114/147`).
+ * for `65/113`: the 6 read as a letter), its first digits lost (`08/131` for `108/131`, `4/147`
+ * for `114/147`), or one digit too many or too few (`29/73` for `2/73`).
  */
 function nearNumber(n: CardNumber, entryDigits: string): boolean {
   const lost = entryDigits.length - n.number.length
   return oneDigitOff(String(n.value), entryDigits)
     || oneDigitOff(n.number, entryDigits.padStart(n.number.length, '0'))
     || (/^\d+$/.test(n.number) && lost >= 1 && lost <= 2 && entryDigits.endsWith(n.number))
+    || oneDigitMore(String(n.value), entryDigits) || oneDigitMore(entryDigits, String(n.value))
+}
+
+/** `longer` is `shorter` with one digit added somewhere. */
+function oneDigitMore(longer: string, shorter: string): boolean {
+  if (longer.length !== shorter.length + 1 || shorter.length === 0) return false
+  for (let i = 0; i < longer.length; i++) if (longer.slice(0, i) + longer.slice(i + 1) === shorter) return true
+  return false
 }
 
 /**

@@ -54,7 +54,8 @@ export async function readPhoto(photo: RgbImage, reader: TextReader, keep?: (at:
   if (reader.turnsLines) {
     const middle = (l: TextLine): Point => [l.box.reduce((s, p) => s + p[0], 0) / 4, l.box.reduce((s, p) => s + p[1], 0) / 4]
     const select = keep && ((found: TextLine[]) => found.map(l => keep(middle(l))))
-    const lines = (await reader.read(photo, { detectSide: PHOTO_DETECT_SIDE, select })).filter(l => l.text)
+    const side = Math.min(PHOTO_DETECT_SIDE, Math.max(photo.width, photo.height))
+    const lines = (await reader.read(photo, { detectSide: side, select })).filter(l => l.text)
     return turnedBy(lines, photo.width, photo.height, wayUp(lines, [0, 1, 2, 3]))
   }
   let best: ReadImage | null = null
