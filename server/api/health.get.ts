@@ -13,5 +13,5 @@ export default defineEventHandler(async (event) => {
   ])
   const ok = database.ok && storage.ok
   setResponseStatus(event, ok ? 200 : 503)
-  return { status: ok ? 'ok' : 'degraded', database, storage }
+  return { status: ok ? 'ok' : 'degraded', database, storage, ocr: { engine: useOcrPool().engine } }
 })

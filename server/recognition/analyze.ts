@@ -42,9 +42,9 @@ export async function analyzePhoto(bytes: Buffer, options: AnalyzeOptions): Prom
   if (whole) quads.push(whole)
   lap('detect')
 
-  // A photo of one or two cards may be a stack taken for a card: its every line is read.
-  const everyLine = quads.length <= 2
-  const read = await Promise.all(quads.map(q => analyzeCard(photo, q, options, everyLine)))
+  // A photo of one or two cards may be a fanned stack taken for a card: its short lines are read too.
+  const shortLines = quads.length <= 2
+  const read = await Promise.all(quads.map(q => analyzeCard(photo, q, options, shortLines)))
   // A cell a binder page leaves for a card whose outline was not found: a card only if one was read there.
   let cards = read.flatMap((outcomes, i) => outcomes.filter(c => !found[i]?.inferred || proves(c)))
   // Numbers no card gave (a stack whose top card alone was found, a thumb over an outline): read
@@ -71,10 +71,10 @@ interface CardOutcome {
   at?: Point | null
 }
 
-async function analyzeCard(photo: DecodedPhoto, quad: Quad, options: AnalyzeOptions, everyLine: boolean): Promise<CardOutcome[]> {
+async function analyzeCard(photo: DecodedPhoto, quad: Quad, options: AnalyzeOptions, shortLines: boolean): Promise<CardOutcome[]> {
   try {
     const card = await warpCard(photo, quad)
-    const read = await readCard(card, options.ocr, everyLine)
+    const read = await readCard(card, options.ocr, shortLines)
     const parsed = parseCard(read.lines, read.width, read.height, options.index)
     // A card prints one number: several make it a fanned stack taken for one card.
     if ((parsed.numberRows ?? 0) >= 2) return stackDrafts(read, options)

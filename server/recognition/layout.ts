@@ -53,40 +53,50 @@ export function cardBorder(img: RgbImage): CardBorder | null {
 export type CardLayout = 'plain' | 'full-art'
 
 /** The text box's place on an upright card (shares of its width and height). */
-const TEXT_BOX = { x0: 0.1, x1: 0.9, y0: 0.58, y1: 0.86 }
+const TEXT_BOX = { x0: 0.08, x1: 0.92, y0: 0.56, y1: 0.86 }
+const GRID = { columns: 6, rows: 4 }
 
 /**
- * How busy the text box's ground is once its text is masked out: the mean absolute difference
- * between neighbouring grey pixels (0–255), every other pixel of the area.
+ * How much the text box's ground varies at the scale of the card, its text masked out: the
+ * spread (standard deviation, 0–255) of the mean colours of a 6 × 4 grid of cells over it. A plain
+ * text box is one flat colour (foil and a photo's light shift it a little); art is many.
  */
-export function textBoxTexture(img: RgbImage, lines: TextLine[]): number {
-  const masked = (x: number, y: number) => lines.some((l) => {
-    const xs = l.box.map(p => p[0]), ys = l.box.map(p => p[1])
-    const pad = l.height * 0.3
-    return x >= Math.min(...xs) - pad && x <= Math.max(...xs) + pad && y >= Math.min(...ys) - pad && y <= Math.max(...ys) + pad
+export function textBoxVariation(img: RgbImage, lines: TextLine[]): number {
+  const boxes = lines.map((l) => {
+    const xs = l.box.map(p => p[0]), ys = l.box.map(p => p[1]), pad = l.height * 0.3
+    return [Math.min(...xs) - pad, Math.min(...ys) - pad, Math.max(...xs) + pad, Math.max(...ys) + pad]
   })
-  const grey = (x: number, y: number) => {
-    const i = (y * img.width + x) * 3
-    return 0.299 * img.rgb[i]! + 0.587 * img.rgb[i + 1]! + 0.114 * img.rgb[i + 2]!
-  }
-  let sum = 0, n = 0
-  for (let y = Math.round(img.height * TEXT_BOX.y0); y < img.height * TEXT_BOX.y1; y += 2) {
-    for (let x = Math.round(img.width * TEXT_BOX.x0); x < img.width * TEXT_BOX.x1; x += 2) {
-      if (masked(x, y)) continue
-      const g = grey(x, y)
-      sum += Math.abs(g - grey(x + 1, y)) + Math.abs(g - grey(x, y + 1))
-      n++
+  const masked = (x: number, y: number) => boxes.some(([x0, y0, x1, y1]) => x >= x0! && x <= x1! && y >= y0! && y <= y1!)
+  const cells: number[][] = []
+  const w = img.width * (TEXT_BOX.x1 - TEXT_BOX.x0) / GRID.columns, h = img.height * (TEXT_BOX.y1 - TEXT_BOX.y0) / GRID.rows
+  for (let r = 0; r < GRID.rows; r++) {
+    for (let c = 0; c < GRID.columns; c++) {
+      const sum = [0, 0, 0]
+      let n = 0
+      const x0 = img.width * TEXT_BOX.x0 + c * w, y0 = img.height * TEXT_BOX.y0 + r * h
+      for (let y = Math.round(y0); y < y0 + h; y += 3) {
+        for (let x = Math.round(x0); x < x0 + w; x += 3) {
+          if (masked(x, y)) continue
+          const i = (y * img.width + x) * 3
+          for (let k = 0; k < 3; k++) sum[k]! += img.rgb[i + k]!
+          n++
+        }
+      }
+      if (n > 10) cells.push(sum.map(v => v / n))
     }
   }
-  return n ? sum / (2 * n) : 0
+  if (cells.length < 6) return 0
+  const mean = [0, 1, 2].map(k => cells.reduce((s, c) => s + c[k]!, 0) / cells.length)
+  const variance = cells.reduce((s, c) => s + c.reduce((t, v, k) => t + (v - mean[k]!) ** 2, 0), 0) / (cells.length * 3)
+  return Math.sqrt(variance)
 }
 
-/** Texture under which the text box is plain, over which it is art (measured on labelled photos). */
-const PLAIN_TEXTURE = 3
-const ART_TEXTURE = 6
+/** Variation under which the text box is plain, over which it is art (measured on labelled photos). */
+const PLAIN_VARIATION = 12
+const ART_VARIATION = 22
 
 /** The card's layout when its text box's ground makes it clear, else null. */
 export function cardLayout(img: RgbImage, lines: TextLine[]): CardLayout | null {
-  const texture = textBoxTexture(img, lines)
-  return texture <= PLAIN_TEXTURE ? 'plain' : texture >= ART_TEXTURE ? 'full-art' : null
+  const variation = textBoxVariation(img, lines)
+  return variation <= PLAIN_VARIATION ? 'plain' : variation >= ART_VARIATION ? 'full-art' : null
 }

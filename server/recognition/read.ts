@@ -18,14 +18,18 @@ export const PHOTO_DETECT_SIDE = 1280
 /** A number row as printed, padded or not (`012/193`, `58/102`): proof that text was read the right way up. */
 const NUMBER_ROW = /\d{1,3} ?\/ ?\d{2,3}/
 
+/** Lines at most this many times as long as tall: labels and number rows, not the attacks' prose. */
+const SHORT_LINE = 12
+
 /**
  * Reads a straightened card: its lines, the card turned the way its text reads. The warp leaves a
  * card upright or upside down; PaddleOCR's classifier tells which, line by line, and the card's way
- * up is the one most of its text agrees on; only its name band and bottom rows are read, or
- * `everyLine`. A reader that cannot tell (tesseract) reads the card turned too when the upright
+ * up is the one most of its text agrees on; only its name band and bottom rows are read, and with
+ * `shortLines` every short line too (a fanned stack taken for one card shows its number rows
+ * there). A reader that cannot tell (tesseract) reads the card turned too when the upright
  * read shows no number row, and keeps the read with more confident text.
  */
-export async function readCard(card: RgbImage, reader: TextReader, everyLine = false): Promise<ReadImage> {
+export async function readCard(card: RgbImage, reader: TextReader, shortLines = false): Promise<ReadImage> {
   const side = Math.max(card.width, card.height)
   if (reader.turnsLines) {
     // The way up from the lines' angles (weighed by their length), then only the name band and
@@ -33,7 +37,7 @@ export async function readCard(card: RgbImage, reader: TextReader, everyLine = f
     let turns = 0
     const select = (found: TextLine[]) => {
       turns = wayUp(found, [0, 2], l => lineLength(l) / Math.max(1, l.height))
-      return turnedBy(found, card.width, card.height, turns).lines.map(l => everyLine || inBands(l, card.height))
+      return turnedBy(found, card.width, card.height, turns).lines.map(l => inBands(l, card.height) || (shortLines && lineLength(l) <= SHORT_LINE * l.height))
     }
     return turnedBy(await reader.read(card, { detectSide: side, select }), card.width, card.height, turns)
   }

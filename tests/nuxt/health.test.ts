@@ -12,6 +12,7 @@ describe('GET /api/health', () => {
       status: 'ok',
       database: { driver: process.env.DATABASE_URL ? 'postgres' : 'pglite', ok: true },
       storage: { driver: process.env.REDIS_URL ? 'redis' : 'memory', ok: true },
+      ocr: { engine: 'paddle' },
     })
   })
 
