@@ -79,7 +79,7 @@ async function analyzeCard(photo: DecodedPhoto, quad: Quad, options: AnalyzeOpti
     // A card prints one number: several make it a fanned stack taken for one card.
     if ((parsed.numberRows ?? 0) >= 2) return stackDrafts(read, options)
     const upright = rotateQuarter(card, read.turns)
-    const reading: CardReading = { ...parsed, border: cardBorder(upright), layout: cardLayout(upright, read.lines) }
+    const reading: CardReading = { ...parsed, border: cardBorder(upright), layout: cardLayout(upright) }
     // Its corners from the card's own top-left: turned by 180° when read upside down.
     const oriented = read.turns === 2 ? [quad[2], quad[3], quad[0], quad[1]] as Quad : quad
     const crop = { bytes: await cropJpeg(upright), contentType: 'image/jpeg' as const, width: upright.width, height: upright.height }

@@ -1,4 +1,3 @@
-import type { TextLine } from './reader'
 import type { RgbImage } from './warp'
 
 /** The colour of a card's border: yellow until Scarlet & Violet, silver from it (March 2023). */
@@ -52,51 +51,37 @@ export function cardBorder(img: RgbImage): CardBorder | null {
 /** A card with a plain text box under its art window, or art over its whole face (full art, illustration rare). */
 export type CardLayout = 'plain' | 'full-art'
 
-/** The text box's place on an upright card (shares of its width and height). */
-const TEXT_BOX = { x0: 0.08, x1: 0.92, y0: 0.56, y1: 0.86 }
-const GRID = { columns: 6, rows: 4 }
+/** Where a plain card's art window ends, as shares of the card's height, and the width a frame edge spans. */
+const ART_WINDOW_BOTTOM = { y0: 0.38, y1: 0.62 }
+const ACROSS = { x0: 0.12, x1: 0.88 }
 
 /**
- * How much the text box's ground varies at the scale of the card, its text masked out: the
- * spread (standard deviation, 0–255) of the mean colours of a 6 × 4 grid of cells over it. A plain
- * text box is one flat colour (foil and a photo's light shift it a little); art is many.
+ * How strongly one straight edge runs across the card below its art: for each row, the mean
+ * (signed) brightness step from the rows above to the rows below, across the card's width; the
+ * largest. A plain card frames its art window with such an edge; art over the whole card has
+ * steps that cancel out along a row.
  */
-export function textBoxVariation(img: RgbImage, lines: TextLine[]): number {
-  const boxes = lines.map((l) => {
-    const xs = l.box.map(p => p[0]), ys = l.box.map(p => p[1]), pad = l.height * 0.3
-    return [Math.min(...xs) - pad, Math.min(...ys) - pad, Math.max(...xs) + pad, Math.max(...ys) + pad]
-  })
-  const masked = (x: number, y: number) => boxes.some(([x0, y0, x1, y1]) => x >= x0! && x <= x1! && y >= y0! && y <= y1!)
-  const cells: number[][] = []
-  const w = img.width * (TEXT_BOX.x1 - TEXT_BOX.x0) / GRID.columns, h = img.height * (TEXT_BOX.y1 - TEXT_BOX.y0) / GRID.rows
-  for (let r = 0; r < GRID.rows; r++) {
-    for (let c = 0; c < GRID.columns; c++) {
-      const sum = [0, 0, 0]
-      let n = 0
-      const x0 = img.width * TEXT_BOX.x0 + c * w, y0 = img.height * TEXT_BOX.y0 + r * h
-      for (let y = Math.round(y0); y < y0 + h; y += 3) {
-        for (let x = Math.round(x0); x < x0 + w; x += 3) {
-          if (masked(x, y)) continue
-          const i = (y * img.width + x) * 3
-          for (let k = 0; k < 3; k++) sum[k]! += img.rgb[i + k]!
-          n++
-        }
-      }
-      if (n > 10) cells.push(sum.map(v => v / n))
-    }
+export function frameEdge(img: RgbImage): number {
+  const grey = (x: number, y: number) => {
+    const i = (y * img.width + x) * 3
+    return 0.299 * img.rgb[i]! + 0.587 * img.rgb[i + 1]! + 0.114 * img.rgb[i + 2]!
   }
-  if (cells.length < 6) return 0
-  const mean = [0, 1, 2].map(k => cells.reduce((s, c) => s + c[k]!, 0) / cells.length)
-  const variance = cells.reduce((s, c) => s + c.reduce((t, v, k) => t + (v - mean[k]!) ** 2, 0), 0) / (cells.length * 3)
-  return Math.sqrt(variance)
+  const x0 = Math.round(img.width * ACROSS.x0), x1 = Math.round(img.width * ACROSS.x1)
+  let best = 0
+  for (let y = Math.round(img.height * ART_WINDOW_BOTTOM.y0); y < img.height * ART_WINDOW_BOTTOM.y1; y++) {
+    let sum = 0
+    for (let x = x0; x < x1; x += 2) sum += grey(x, y + 3) - grey(x, y - 3)
+    best = Math.max(best, Math.abs(sum) / ((x1 - x0) / 2))
+  }
+  return best
 }
 
-/** Variation under which the text box is plain, over which it is art (measured on labelled photos). */
-const PLAIN_VARIATION = 12
-const ART_VARIATION = 22
+/** Edge strength over which the card frames its art, under which it has none (measured on labelled photos). */
+const FRAMED = 40
+const UNFRAMED = 20
 
-/** The card's layout when its text box's ground makes it clear, else null. */
-export function cardLayout(img: RgbImage, lines: TextLine[]): CardLayout | null {
-  const variation = textBoxVariation(img, lines)
-  return variation <= PLAIN_VARIATION ? 'plain' : variation >= ART_VARIATION ? 'full-art' : null
+/** The card's layout when its art window's frame makes it clear, else null. */
+export function cardLayout(img: RgbImage): CardLayout | null {
+  const edge = frameEdge(img)
+  return edge >= FRAMED ? 'plain' : edge <= UNFRAMED ? 'full-art' : null
 }

@@ -28,6 +28,7 @@ const W = {
   illustrator: 0.06,
   copyrightYear: 0.04,
   rarity: 0.06,
+  cardLayout: 0.04,
 }
 
 /** An illustrator read this close to the catalogue's (OCR slips, a cut-off end) is theirs. */
@@ -168,6 +169,20 @@ function bestNameSimilarity(index: CatalogIndex, entry: CatalogEntry, queries: s
   return best
 }
 
+/**
+ * Rarities printed with art over the whole card (no framed art window above a plain text box):
+ * full arts, illustration and secret rares, and Sword & Shield's V, VMAX and VSTAR.
+ */
+const FULL_ART_RARITIES = new Set([
+  'Ultra Rare', 'Illustration rare', 'Special illustration rare', 'Hyper rare', 'Secret Rare', 'Full Art Trainer',
+  'Shiny Ultra Rare', 'Mega Hyper Rare', 'Holo Rare V', 'Holo Rare VMAX', 'Holo Rare VSTAR', 'Shiny rare V', 'Shiny rare VMAX',
+])
+
+/** Whether a printing has art over the whole card: a full-art rarity, or numbered past its set's total. */
+export function fullArt(entry: CatalogEntry): boolean {
+  return FULL_ART_RARITIES.has(entry.rarity ?? '') || (entry.number !== null && entry.printedTotal !== null && entry.number > entry.printedTotal)
+}
+
 /** The mark a printing of this rarity shows after its number (none on promos). */
 export function rarityMark(rarity: string | null): RarityMark | null {
   if (rarity === 'Common') return 'common'
@@ -293,6 +308,12 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
     if (reading.rarity && num.weight > 0 && rarityMark(entry.rarity) === reading.rarity) {
       score += W.rarity
       reasons.push(`rarity ${entry.rarity}`)
+    }
+    // Art over the whole card or a plain text box: binder pages are full of full arts and
+    // illustration rares that share a name (and often a total) with the set's plain printing.
+    if (reading.layout && (reading.layout === 'full-art') === fullArt(entry)) {
+      score += W.cardLayout
+      reasons.push(reading.layout === 'full-art' ? 'full art' : 'plain text box')
     }
     const printed = printedNumber(entry)
     // Layout era: a tie-breaker between printings that share number and total. A number read
