@@ -362,20 +362,16 @@ export function isConfident(candidates: Candidate[], threshold: number): boolean
 }
 
 /**
- * The language of a printing's name that the names read match best (`Dracaufeu`: French), or null
- * when no name matches well or several languages print it alike (`Pikachu`).
+ * The language of a printing's name that the names read match best (`Sovkipou`: French), or null
+ * when none matches well. A name several languages print alike (`Pikachu`) is taken for English
+ * when English is one of them: the card's own words (`PV`, `FR`) settle it before this.
  */
 export function nameLanguage(index: CatalogIndex, entry: CatalogEntry, names: string[]): string | null {
   const queries = names.map(foldName).filter(q => q.length >= 3)
-  let best: { lang: string | null, similarity: number } = { lang: null, similarity: 0 }
-  for (const [lang, name] of Object.entries(entry.names)) {
-    const folded = foldName(name)
-    const similarity = Math.max(0, ...queries.map(q => nameSimilarity(q, folded)))
-    if (similarity > best.similarity) best = { lang, similarity }
-    else if (similarity === best.similarity && best.lang && folded !== foldName(entry.names[best.lang] ?? '')) best = { lang: null, similarity }
-  }
-  if (best.similarity < CLEAN_NAME) return null
-  // The same name in another language (`Pikachu`) says nothing of the card's.
-  const same = Object.values(entry.names).filter(n => foldName(n) === foldName(entry.names[best.lang ?? ''] ?? '')).length
-  return same > 1 ? null : best.lang
+  const similarity = Object.fromEntries(Object.entries(entry.names).map(([lang, name]) =>
+    [lang, Math.max(0, ...queries.map(q => nameSimilarity(q, foldName(name))))]))
+  const best = Math.max(0, ...Object.values(similarity))
+  if (best < CLEAN_NAME) return null
+  const langs = Object.keys(similarity).filter(lang => similarity[lang] === best)
+  return langs.length === 1 ? langs[0]! : langs.includes('en') ? 'en' : null
 }

@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { readCatalogFile } from '../../../server/catalog/source'
 import { buildCatalogIndex, type CatalogIndex, catalogEntriesFromFile, searchNames, suffixless } from '../../../server/recognition/catalog-index'
 import { parseCardNumbers } from '../../../server/recognition/parse'
-import { type CardReading, isConfident, rankCandidates, rarityMark, withoutShadowedRuns } from '../../../server/recognition/rank'
+import { fullArt, isConfident, nameLanguage, rankCandidates, rarityMark, withoutShadowedRuns } from '../../../server/recognition/rank'
+import type { CardReading } from '../../../server/recognition/types'
 
 const THRESHOLD = 0.82
 let index: CatalogIndex
@@ -24,6 +25,7 @@ function reading(partial: Partial<CardReading> & { number?: string }): CardReadi
     copyrightYear: partial.copyrightYear ?? null,
     numberSide: partial.numberSide ?? null,
     rarity: partial.rarity ?? null,
+    layout: partial.layout ?? null,
   }
 }
 
@@ -279,6 +281,29 @@ describe('rankCandidates', () => {
     const kits = rankCandidates(index, reading({ number: '22/30', copyrightYear: 2014 }), 6)
     expect(kits.slice(0, 4).map(c => c.cardId).sort()).toEqual(['tk-xy-b-22', 'tk-xy-n-22', 'tk-xy-sy-22', 'tk-xy-w-22'])
     expect(kits[3]!.score).toBeGreaterThan(kits[4]!.score)
+  })
+
+  it('a digit too many, with the name and total, is caught by the name', () => {
+    // Ivysaur of Shining Legends prints `2/73`; PP-OCR read `29/73` (the set symbol's tail as a 9).
+    const ranked = rankCandidates(index, reading({ number: '29/73', names: ['lvysaur'], hp: 100 }))
+    expect(ranked[0]!.cardId).toBe('sm3.5-2')
+    expect(isConfident(ranked, THRESHOLD)).toBe(false)
+  })
+
+  it('a full-art layout ranks a name\'s full-art printings first, a plain one its plain printings', () => {
+    const plain = rankCandidates(index, reading({ names: ['Zekrom'], hp: 130, layout: 'plain' }), 10)
+    const art = rankCandidates(index, reading({ names: ['Zekrom'], hp: 130, layout: 'full-art' }), 10)
+    expect(fullArt(index.byId.get(art[0]!.cardId)!)).toBe(true)
+    expect(art[0]!.reasons).toContain('full art')
+    expect(fullArt(index.byId.get(plain[0]!.cardId)!)).toBe(false)
+    expect(isConfident(art, THRESHOLD)).toBe(false)
+  })
+
+  it('names the language of the name read (English where several print it alike)', () => {
+    expect(nameLanguage(index, index.byId.get('sv04-048')!, ['Sovkipou'])).toBe('fr')
+    expect(nameLanguage(index, index.byId.get('sv04-048')!, ['Reißlaus'])).toBe('de')
+    expect(nameLanguage(index, index.byId.get('sv04-048')!, ['Wimpod'])).toBe('en')
+    expect(nameLanguage(index, index.byId.get('sv04-048')!, ['Charizard'])).toBeNull()
   })
 
   it('returns nothing rather than noise when nothing was read', () => {
