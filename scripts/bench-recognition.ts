@@ -92,6 +92,7 @@ async function bench(engine: string, photos: LabelPhoto[], index: CatalogIndex) 
     const labels = photo.cards.filter(c => c.cardId && c.certain !== false).map(c => c.cardId!)
     const anyLabel = new Set(photo.cards.map(c => c.cardId).filter(Boolean))
     const bytes = await load(photo.file)
+    const cpu = process.cpuUsage()
     const started = performance.now()
     let analysis: PhotoAnalysis | null = null
     let error: string | null = null
@@ -102,6 +103,9 @@ async function bench(engine: string, photos: LabelPhoto[], index: CatalogIndex) 
       error = (e as Error).message
     }
     const ms = performance.now() - started
+    // CPU time of every thread (inference runs in a worker): the cost whatever else the machine runs.
+    const used = process.cpuUsage(cpu)
+    const cpuMs = (used.user + used.system) / 1000
     if (photo.cards.length > 1) {
       multiMs += ms
       multiCards += photo.cards.length
@@ -125,12 +129,13 @@ async function bench(engine: string, photos: LabelPhoto[], index: CatalogIndex) 
       else photoWrong++
     }
     const firsts = drafts.map(d => `${d.candidates[0]?.cardId ?? '-'}${d.confident ? '!' : ''}(${d.candidates[0]?.score ?? 0})`)
-    console.log(`${photo.file} kind=${photo.kind} cards=${labels.length} drafts=${drafts.length} top1=${m1} top5=${m5} confident=${photoConfident}${photoWrong ? ` CONFIDENT_WRONG=${photoWrong}` : ''} ms=${Math.round(ms)} first=[${firsts.join(' ')}] want=[${labels.join(' ')}]${error ? ` error=${error}` : ''}`)
+    console.log(`${photo.file} kind=${photo.kind} cards=${labels.length} drafts=${drafts.length} top1=${m1} top5=${m5} confident=${photoConfident}${photoWrong ? ` CONFIDENT_WRONG=${photoWrong}` : ''} ms=${Math.round(ms)} cpu_ms=${Math.round(cpuMs)} first=[${firsts.join(' ')}] want=[${labels.join(' ')}]${error ? ` error=${error}` : ''}`)
     details.push({
       file: photo.file,
       kind: photo.kind,
       labels,
       ms: Math.round(ms),
+      cpuMs: Math.round(cpuMs),
       error,
       timings: analysis?.timings,
       drafts: drafts.map(d => ({ quad: d.quad, read: d.read, candidates: d.candidates, confident: d.confident, status: d.status, failureReason: d.failureReason })),

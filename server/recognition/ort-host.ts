@@ -69,7 +69,11 @@ export function createOrtHost(threads: number): OrtHost {
     workerData: {
       // Resolved here: the eval'd worker has no module path of its own to resolve from.
       ort: require.resolve('onnxruntime-node'),
-      options: { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all', enableCpuMemArena: false },
+      options: {
+        intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all', enableCpuMemArena: false,
+        // Idle threads sleep instead of spinning: the cores are shared with decoding, detection and other requests.
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
+      },
     },
   })
   // An idle host must not keep a finished process (a script, a test run) alive.
