@@ -77,7 +77,7 @@ export function frameEdge(img: RgbImage): number {
 }
 
 /** Edge strength over which the card frames its art, under which it has none (measured on labelled photos). */
-const FRAMED = 40
+const FRAMED = 60
 const UNFRAMED = 20
 
 /** The card's layout when its art window's frame makes it clear, else null. */
