@@ -557,7 +557,7 @@ export function parsePhoto(lines: TextLine[], width: number, known: KnownValues)
   const near = (row: TextRow, r: TextRow, below: boolean) => {
     const gap = below ? r.y0 - row.y1 : row.y0 - r.y1
     return r !== row && !numberRows.includes(r) && gap > -row.height / 2 && gap < (below ? BELOW_REACH : ABOVE_REACH) * row.height
-      && r.x1 > row.x0 - row.height && r.x0 < row.x1 + 4 * row.height
+      && r.x1 > row.x0 - row.height && r.x0 < row.x1 + 12 * row.height
   }
   const text = (list: TextRow[]) => list.map(r => r.text).join('\n')
   const readings = numberRows.map((row) => {
