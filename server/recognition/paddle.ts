@@ -75,7 +75,10 @@ async function readLines(host: OrtHost, keys: string[], image: RgbImage, options
   const boxes = await detectText(host, image, options.detectSide ?? DETECT_SIDE)
   if (boxes.length === 0) return []
   const crops = boxes.map(box => cropLine(image, box))
-  const turned = await classify(host, crops.map(c => c.image))
+  const upsideDown = await classify(host, crops.map(c => c.image))
+  // A straightened card's lines all run one way: their votes, weighed by length, decide for all.
+  const pooled = options.oneWay && crops.reduce((sum, c, i) => sum + (upsideDown[i]! - 0.5) * c.image.width / c.image.height, 0) > 0
+  const turned = upsideDown.map(p => (options.oneWay ? pooled : p > CLS_SURE))
   const found = crops.map((crop, i) => {
     // Corners from the text's own top-left: a crop turned a quarter starts at the box's second corner.
     const start = (crop.quarter ? 1 : 0) + (turned[i] ? 2 : 0)
@@ -247,15 +250,15 @@ async function lineInput(img: RgbImage, maxWidth: number): Promise<RgbImage> {
   return { rgb: Buffer.from(await resizeRgb(img, width, REC_H)), width, height: REC_H }
 }
 
-/** Per line: whether the direction classifier finds it upside down. */
-async function classify(host: OrtHost, crops: RgbImage[]): Promise<boolean[]> {
-  const turned: boolean[] = []
+/** Per line: the direction classifier's probability that it is upside down. */
+async function classify(host: OrtHost, crops: RgbImage[]): Promise<number[]> {
+  const turned: number[] = []
   for (let start = 0; start < crops.length; start += REC_BATCH * 2) {
     const batch = await Promise.all(crops.slice(start, start + REC_BATCH * 2).map(c => lineInput(c, CLS_W)))
     const input = new Float32Array(batch.length * 3 * REC_H * CLS_W)
     batch.forEach((img, i) => toTensor(img.rgb, img.width, img.height, [0.5, 0.5, 0.5], [0.5, 0.5, 0.5], input, i * 3 * REC_H * CLS_W, CLS_W))
     const { data } = await host.run('cls', input, [batch.length, 3, REC_H, CLS_W])
-    for (let i = 0; i < batch.length; i++) turned.push(data[i * 2 + 1]! > CLS_SURE)
+    for (let i = 0; i < batch.length; i++) turned.push(data[i * 2 + 1]!)
   }
   return turned
 }

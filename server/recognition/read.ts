@@ -39,7 +39,7 @@ export async function readCard(card: RgbImage, reader: TextReader, shortLines = 
       turns = wayUp(found, [0, 2], l => lineLength(l) / Math.max(1, l.height))
       return turnedBy(found, card.width, card.height, turns).lines.map(l => inBands(l, card.height) || (shortLines && lineLength(l) <= SHORT_LINE * l.height))
     }
-    return turnedBy(await reader.read(card, { detectSide: side, select }), card.width, card.height, turns)
+    return turnedBy(await reader.read(card, { detectSide: side, select, oneWay: true }), card.width, card.height, turns)
   }
   const lines = await reader.read(card, { detectSide: side })
   const upright = { lines, width: card.width, height: card.height, turns: 0 }
@@ -59,7 +59,8 @@ export async function readPhoto(photo: RgbImage, reader: TextReader, keep?: (at:
     const middle = (l: TextLine): Point => [l.box.reduce((s, p) => s + p[0], 0) / 4, l.box.reduce((s, p) => s + p[1], 0) / 4]
     const select = keep && ((found: TextLine[]) => found.map(l => keep(middle(l))))
     const side = Math.min(PHOTO_DETECT_SIDE, Math.max(photo.width, photo.height))
-    const lines = (await reader.read(photo, { detectSide: side, select })).filter(l => l.text)
+    // A photo with no card outline is one card or a stack: its lines run one way.
+    const lines = (await reader.read(photo, { detectSide: side, select, oneWay: true })).filter(l => l.text)
     return turnedBy(lines, photo.width, photo.height, wayUp(lines, [0, 1, 2, 3]))
   }
   let best: ReadImage | null = null

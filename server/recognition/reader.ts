@@ -26,6 +26,8 @@ export interface ReadOptions {
    * with no text. A reader that finds and reads lines in one step (tesseract) reads them all.
    */
   select?: (lines: TextLine[]) => boolean[]
+  /** Every line of the image runs the same way (a straightened card): which way is decided for all at once. */
+  oneWay?: boolean
 }
 
 /** A text reader: every line of an image, with its box, angle and text. Engines: `paddle`, `tesseract`. */
