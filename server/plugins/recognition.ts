@@ -3,10 +3,20 @@
  * name, rather than failing the first upload.
  */
 export default defineNitroPlugin((nitroApp) => {
-  const reader = useOcrPool()
-  reader.warmUp().catch((error: Error) => {
-    console.error(`[recognition] the ${reader.engine} text reader cannot start: ${error.message}`)
-    process.exit(1)
+  // Once the server's modules have all loaded (the bundle knows its own place only then).
+  setImmediate(() => {
+    try {
+      const reader = useOcrPool()
+      reader.warmUp().catch(stop)
+      nitroApp.hooks.hook('close', () => reader.close())
+    }
+    catch (error) {
+      stop(error as Error)
+    }
   })
-  nitroApp.hooks.hook('close', () => reader.close())
 })
+
+function stop(error: Error) {
+  console.error(`[recognition] the ${useServerConfig().ocrEngine} text reader cannot start: ${error.message}`)
+  process.exit(1)
+}

@@ -64,7 +64,8 @@ export function edgeAngle(a: [number, number], b: [number, number]): number {
  */
 export function packageFile(pkg: string, ...path: string[]): string {
   const rel = join(pkg, ...path)
-  for (const start of [dirname(fileURLToPath(import.meta.url)), process.cwd()]) {
+  // This module's place (bundled, it may not be known while the bundle loads), the entry script's, the working directory.
+  for (const start of [dirname(fileURLToPath(import.meta.url)), dirname(process.argv[1] ?? '.'), process.cwd()]) {
     for (let dir = resolve(start); ; dir = dirname(dir)) {
       const candidate = join(dir, 'node_modules', rel)
       if (existsSync(candidate)) return candidate
