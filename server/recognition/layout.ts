@@ -56,10 +56,10 @@ const ART_WINDOW_BOTTOM = { y0: 0.38, y1: 0.62 }
 const ACROSS = { x0: 0.12, x1: 0.88 }
 
 /**
- * How strongly one straight edge runs across the card below its art: for each row, the mean
+ * How strongly one straight edge runs across the card below its art: for each row, the median
  * (signed) brightness step from the rows above to the rows below, across the card's width; the
- * largest. A plain card frames its art window with such an edge; art over the whole card has
- * steps that cancel out along a row.
+ * largest. A plain card frames its art window with such an edge; art, or text over it, steps
+ * here and there along a row, which leaves the median near zero.
  */
 export function frameEdge(img: RgbImage): number {
   const grey = (x: number, y: number) => {
@@ -69,9 +69,10 @@ export function frameEdge(img: RgbImage): number {
   const x0 = Math.round(img.width * ACROSS.x0), x1 = Math.round(img.width * ACROSS.x1)
   let best = 0
   for (let y = Math.round(img.height * ART_WINDOW_BOTTOM.y0); y < img.height * ART_WINDOW_BOTTOM.y1; y++) {
-    let sum = 0
-    for (let x = x0; x < x1; x += 2) sum += grey(x, y + 3) - grey(x, y - 3)
-    best = Math.max(best, Math.abs(sum) / ((x1 - x0) / 2))
+    const steps: number[] = []
+    for (let x = x0; x < x1; x += 2) steps.push(grey(x, y + 3) - grey(x, y - 3))
+    steps.sort((a, b) => a - b)
+    best = Math.max(best, Math.abs(steps[steps.length >> 1]!))
   }
   return best
 }

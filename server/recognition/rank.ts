@@ -28,7 +28,6 @@ const W = {
   illustrator: 0.06,
   copyrightYear: 0.04,
   rarity: 0.06,
-  cardLayout: 0.04,
 }
 
 /** An illustrator read this close to the catalogue's (OCR slips, a cut-off end) is theirs. */
@@ -309,12 +308,6 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
       score += W.rarity
       reasons.push(`rarity ${entry.rarity}`)
     }
-    // Art over the whole card or a plain text box: binder pages are full of full arts and
-    // illustration rares that share a name (and often a total) with the set's plain printing.
-    if (reading.layout && (reading.layout === 'full-art') === fullArt(entry)) {
-      score += W.cardLayout
-      reasons.push(reading.layout === 'full-art' ? 'full art' : 'plain text box')
-    }
     const printed = printedNumber(entry)
     // Layout era: a tie-breaker between printings that share number and total. A number read
     // bottom right is likelier a legacy card's (printed nowhere else) than a Black & White or XY one's.
@@ -325,11 +318,17 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
     // the same name perfectly: it ranks, but it is never sure.
     score = Math.min(num.repaired && ambiguousRepair ? REPAIRED_CAP : 1, Math.max(0, score))
     const borderMatch = !!reading.border && (reading.border === 'silver') === ((entry.releaseDate ?? '') >= SILVER_FROM)
-    return { entry, score, hpMatch: reading.hp !== null && reading.hp === entry.hp, borderMatch, reasons }
+    // Art over the whole card or a plain text box: binder pages are full of full arts and
+    // illustration rares that share a name (and often a total) with the set's plain printing.
+    const layoutMatch = !!reading.layout && (reading.layout === 'full-art') === fullArt(entry)
+    if (layoutMatch) reasons.push(reading.layout === 'full-art' ? 'full art' : 'plain text box')
+    return { entry, score, hpMatch: reading.hp !== null && reading.hp === entry.hp, layoutMatch, borderMatch, reasons }
   })
   scored.sort((a, b) =>
     b.score - a.score
     || Number(b.hpMatch) - Number(a.hpMatch)
+    // The layout seen is right on most cards, not all (art with a straight edge across it): it orders ties.
+    || Number(b.layoutMatch) - Number(a.layoutMatch)
     // The border's colour tells eras apart, though not always (special cards): it only orders ties.
     || Number(b.borderMatch) - Number(a.borderMatch)
     // What nothing read tells apart: a set's regular cards are far more common than its promos

@@ -290,7 +290,7 @@ describe('rankCandidates', () => {
     expect(isConfident(ranked, THRESHOLD)).toBe(false)
   })
 
-  it('a full-art layout ranks a name\'s full-art printings first, a plain one its plain printings', () => {
+  it('a full-art layout puts a name\'s full-art printings first among ties, a plain one its plain printings', () => {
     const plain = rankCandidates(index, reading({ names: ['Zekrom'], hp: 130, layout: 'plain' }), 10)
     const art = rankCandidates(index, reading({ names: ['Zekrom'], hp: 130, layout: 'full-art' }), 10)
     expect(fullArt(index.byId.get(art[0]!.cardId)!)).toBe(true)
