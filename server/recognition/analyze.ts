@@ -155,11 +155,16 @@ export function withNumberOf(card: CardReading, row: CardReading): CardReading {
 
 /**
  * One draft per card: an outline that read nothing a card prints (a card's art box or inner
- * frame, a slab's label) gives way to a card it overlaps that did.
+ * frame, a slab's label) gives way to a card it overlaps that did, and of two overlapping
+ * outlines that read the same card (a card and its inner frame) the better read is kept.
  */
-function onePerCard(cards: CardOutcome[]): CardOutcome[] {
-  return cards.filter(c => !c.quad || proves(c) || !cards.some(other => other !== c && other.quad && proves(other)
-    && Math.max(coverage(c.quad!, other.quad), coverage(other.quad, c.quad!)) >= 0.5))
+export function onePerCard(cards: CardOutcome[]): CardOutcome[] {
+  const overlap = (a: Quad, b: Quad) => Math.max(coverage(a, b), coverage(b, a)) >= 0.5
+  const first = (c: CardOutcome) => c.draft.candidates[0]
+  return cards.filter((c, i) => !c.quad || !cards.some((other, j) => j !== i && other.quad && overlap(c.quad!, other.quad)
+    && (proves(c)
+      ? first(other)?.cardId === first(c)?.cardId && (first(other)!.score > first(c)!.score || (first(other)!.score === first(c)!.score && j < i))
+      : proves(other))))
 }
 
 /** Whether what was read shows a card is there: a number the catalogue knows, or a name it knows (what a score of 0.3 takes). */

@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readCatalogFile } from '../../../server/catalog/source'
-import { withNumberOf } from '../../../server/recognition/analyze'
+import { onePerCard, withNumberOf } from '../../../server/recognition/analyze'
 import { parseCardNumbers } from '../../../server/recognition/parse'
 import {
   analyzePhoto, buildCatalogIndex, type CatalogIndex, catalogEntriesFromFile, createTextReader, decodePhoto, detectCards,
@@ -108,5 +108,23 @@ describe('analyzePhoto (PaddleOCR)', () => {
   it('refuses bytes that are not a usable image', async () => {
     await expect(analyzePhoto(Buffer.from('GIF? no, plain text'), options())).rejects.toBeInstanceOf(InvalidImageError)
     await expect(analyzePhoto(photo('syn1-001.jpg').subarray(0, 5000), options())).rejects.toMatchObject({ statusCode: 422 })
+  })
+})
+
+describe('onePerCard', () => {
+  const outcome = (quad: [number, number][], cardId: string | null, score: number) => ({
+    draft: { quad, crop: null, read: { name: null, hp: null, number: null, printedTotal: null, setCode: null, lang: null, raw: {} }, candidates: cardId ? [{ cardId, score } as never] : [], confident: false, status: 'pending' as const, failureReason: null },
+    reading: { names: [], numbers: [], setCode: null, hp: null, lang: null },
+    quad: quad as never,
+  })
+  const card: [number, number][] = [[100, 100], [730, 100], [730, 980], [100, 980]]
+  const frame: [number, number][] = [[130, 130], [700, 130], [700, 950], [130, 950]]
+  const beside: [number, number][] = [[800, 100], [1430, 100], [1430, 980], [800, 980]]
+
+  it('keeps one draft of a card found twice (its outline and its inner frame), and what read nothing gives way', () => {
+    expect(onePerCard([outcome(card, 'sv03-205', 0.9), outcome(frame, 'sv03-205', 0.95)]).map(c => c.draft.candidates[0]!.score)).toEqual([0.95])
+    expect(onePerCard([outcome(card, 'sv03-205', 0.9), outcome(frame, null, 0)])).toHaveLength(1)
+    // Overlapping outlines of two cards (a fanned stack) and cards side by side stay.
+    expect(onePerCard([outcome(card, 'sv06-010', 0.9), outcome(frame, 'sv06-126', 0.9), outcome(beside, 'sv06-010', 0.9)])).toHaveLength(3)
   })
 })
