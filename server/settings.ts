@@ -13,7 +13,10 @@ export const SERVER_CONFIG_DEFAULTS = {
   uploadMaxFileBytes: 15 * 1024 * 1024,
   uploadMaxFiles: 30,
   uploadMaxPixels: 60_000_000,
+  /** PaddleOCR inference threads, or tesseract.js workers; 0 = one per CPU core. */
   ocrWorkers: 0,
+  /** Text reader: `paddle` (PaddleOCR on ONNX Runtime) or `tesseract`. */
+  ocrEngine: 'paddle',
   /** Photos analysed at once by one worker; 0 = one per CPU core. */
   analysisConcurrency: 0,
   /** Whether the web process analyses too (1) or leaves it to `npm run worker` processes (0). */
@@ -41,6 +44,7 @@ const ENV_NAMES: Record<keyof ServerConfig, string> = {
   uploadMaxFiles: 'UPLOAD_MAX_FILES',
   uploadMaxPixels: 'UPLOAD_MAX_PIXELS',
   ocrWorkers: 'OCR_WORKERS',
+  ocrEngine: 'OCR_ENGINE',
   analysisConcurrency: 'ANALYSIS_CONCURRENCY',
   analysisWorkers: 'ANALYSIS_WORKERS',
   analysisMaxAttempts: 'ANALYSIS_MAX_ATTEMPTS',
@@ -67,4 +71,9 @@ export function serverConfigFrom(env: Record<string, string | undefined>, base: 
     }
   }
   return { ...config, dataDir: resolve(String(config.dataDir)) } as ServerConfig
+}
+
+/** Whether this web process analyses photos: always when embedded (it is the only process), else unless `ANALYSIS_WORKERS=0`. */
+export function analysesInWebProcess(config: Pick<ServerConfig, 'redisUrl' | 'analysisWorkers'>): boolean {
+  return !config.redisUrl || config.analysisWorkers > 0
 }

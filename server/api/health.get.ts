@@ -18,5 +18,5 @@ export default defineEventHandler(async (event) => {
   ])
   const ok = database.ok && storage.ok && queue.ok
   setResponseStatus(event, ok ? 200 : 503)
-  return { status: ok ? 'ok' : 'degraded', database, storage, queue }
+  return { status: ok ? 'ok' : 'degraded', database, storage, queue, ocr: { engine: config.ocrEngine } }
 })

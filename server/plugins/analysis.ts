@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../database/schema'
 import { dropUpload } from '../jobs/reconcile'
 import { type AnalysisRuntime, startAnalysis } from '../jobs/runtime'
+import { analysesInWebProcess } from '../settings'
 import type { ImageStore } from '../storage/image-store'
 
 /** Embedded, this is the only process: an upload still 'receiving' died with the last one. */
@@ -38,8 +39,8 @@ export default defineNitroPlugin((nitroApp) => {
         const [db, queue] = await Promise.all([useDb(), useQueue()])
         if (closing) return
         if (!config.redisUrl) await dropDeadUploads(db, useImageStore())
-        const inProcess = !config.redisUrl || config.analysisWorkers > 0
-        runtime = startAnalysis({ db, store: useImageStore(), queue, settings: config, analyze: inProcess ? useAnalyzer() : undefined, log })
+        const inProcess = analysesInWebProcess(config)
+        runtime = startAnalysis({ db, store: useImageStore(), queue, settings: config, analyze: inProcess ? useAnalyzer().analyze : undefined, log })
         console.info(`[analysis] ${queue.driver} queue; ${inProcess ? 'analysing in this process' : 'no worker in this process (ANALYSIS_WORKERS=0)'}`)
         return
       }

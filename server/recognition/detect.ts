@@ -15,8 +15,6 @@ export interface DetectedCard {
   texture?: number
   /** Corners only approximated (a minimum-area rectangle of a rounded or broken outline): worth snapping to the edges. */
   rough?: boolean
-  /** The card around it, were it that card's art box (`cardAroundArtBox`; only off binder pages). */
-  aroundArt?: Quad
   /** No outline found: the cell a grid of cards leaves for it (`fillGrid`), to keep only if a card is read there. */
   inferred?: boolean
 }
@@ -205,9 +203,7 @@ export function detectCards(rgb: Buffer, width: number, height: number, options:
   const grid = completeGrid(cards === kept ? kept : readingOrder(cards))
   // Glare that hid the card's outline hides print too: a little is enough, the read decides.
   const filled = fillGrid(grid, q => !touchesFrame(q, width, height) && printed(q) >= MIN_TEXTURE / 4)
-  const result = (filled === grid ? grid : readingOrder(filled)).map(c => (c.rough ? refineCard(c, gradient!) : c))
-  // A few cards on a table: any may be an art box whose card's outline was lost on a table of its colour.
-  return result.length < GRID_CARDS ? result.map(c => ({ ...c, aroundArt: cardAroundArtBox(c.quad, gradient!) })) : result
+  return (filled === grid ? grid : readingOrder(filled)).map(c => (c.rough ? refineCard(c, gradient!) : c))
 }
 
 /** Fewest cards that make a grid (a binder page) whose odd one out is worth repairing. */
@@ -216,27 +212,6 @@ const GRID_CARDS = 4
 function bounds(q: Quad) {
   const xs = q.map(p => p[0]), ys = q.map(p => p[1])
   return { x0: Math.min(...xs), x1: Math.max(...xs), y0: Math.min(...ys), y1: Math.max(...ys) }
-}
-
-const along = (from: Point, to: Point, by: number): Point => {
-  const d = dist(from, to) || 1
-  return [to[0] + ((to[0] - from[0]) / d) * by, to[1] + ((to[1] - from[1]) / d) * by]
-}
-
-/**
- * The two whole cards a card-shaped part of one can belong to, when the part spans the card's
- * width (its long sides are the card's width): grown to 88:63 beyond one long side or the other.
- * Corners start on a short side, as detection gives them.
- */
-export function cardsAround(q: Quad): Quad[] {
-  // Name the corners so that a→b and d→c are the part's short sides (across the long sides).
-  const [a, b, c, d] = dist(q[0], q[1]) <= dist(q[1], q[2]) ? q : [q[1], q[2], q[3], q[0]]
-  const width = (dist(b, c) + dist(a, d)) / 2
-  const grow = width / CARD_ASPECT - (dist(a, b) + dist(d, c)) / 2
-  // Beyond b–c, or beyond a–d.
-  const beyondBc: Quad = [along(a, b, grow), along(d, c, grow), d, a]
-  const beyondAd: Quad = [b, c, along(c, d, grow), along(b, a, grow)]
-  return [beyondBc, beyondAd]
 }
 
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length
@@ -382,19 +357,18 @@ function edgeStrength(g: Gradient, a: Point, b: Point, nx: number, ny: number): 
  * must still be card-shaped.
  */
 export function refineCard(card: DetectedCard, g: Gradient): DetectedCard {
-  const snapped = snapSides(card.quad, card.area, g, 1.8, 1)
-  if (!snapped) return card
-  const area = polygonArea(snapped.quad)
+  const quad = snapSides(card.quad, card.area, g, 1.8)
+  if (!quad) return card
+  const area = polygonArea(quad)
   if (area < card.area * 0.8 || area > card.area * 1.2) return card
-  return { ...card, quad: snapped.quad, area }
+  return { ...card, quad, area }
 }
 
 /**
- * Each side of a quad moved onto the strongest straight edge within a tenth of its size (`inward`:
- * the share of that reach it may move inwards), when that edge is `gain` times stronger than where
- * the side was; null when the result is no card shape. `weakest`: the strength of its weakest side.
+ * Each side of a quad moved onto the strongest straight edge within a tenth of its size, when
+ * that edge is `gain` times stronger than where the side was; null when the result is no card shape.
  */
-function snapSides(q: Quad, area: number, g: Gradient, gain: number, inward: number): { quad: Quad, weakest: number } | null {
+function snapSides(q: Quad, area: number, g: Gradient, gain: number): Quad | null {
   const [cx, cy] = centre(q)
   const reach = Math.max(3, Math.round(Math.sqrt(area) * 0.1))
   const step = Math.max(1, Math.round(reach / 12))
@@ -411,7 +385,7 @@ function snapSides(q: Quad, area: number, g: Gradient, gain: number, inward: num
     }
     const base = edgeStrength(g, a, b, nx, ny)
     let best = { s: base, d0: 0, d1: 0 }
-    const from = -Math.round(reach * inward)
+    const from = -reach
     for (let d0 = from; d0 <= reach; d0 += step) {
       for (let d1 = from; d1 <= reach; d1 += step) {
         const s = edgeStrength(g, [a[0] + nx * d0, a[1] + ny * d0], [b[0] + nx * d1, b[1] + ny * d1], nx, ny)
@@ -429,39 +403,7 @@ function snapSides(q: Quad, area: number, g: Gradient, gain: number, inward: num
   if (!isConvex(quad)) return null
   const { aspect, parallel } = shapeOf(quad)
   if (aspect < 0.6 || aspect > 0.84 || parallel < 0.72) return null
-  return { quad, weakest: Math.min(...sides.map(s => s.support)) }
-}
-
-/** Where a card's art box lies on it: most of its width, its top edge about a tenth of the way down. */
-const ART_BOX = { width: 0.87, top: 0.09 }
-
-/**
- * The two whole cards an art box may belong to. Framed in white, it is card-shaped, turned a
- * quarter: its long sides run across the card, which is wider by its margins and reaches past
- * one long side by its name band and past the other by its text.
- */
-export function cardsAroundArtBox(q: Quad): Quad[] {
-  const [a, b, c, d] = dist(q[0], q[1]) <= dist(q[1], q[2]) ? q : [q[1], q[2], q[3], q[0]]
-  // u along the long sides (a→d, b→c), v across them (a→b, d→c).
-  const unit = (x: number, y: number): Point => [x / (Math.hypot(x, y) || 1), y / (Math.hypot(x, y) || 1)]
-  const u = unit(d[0] - a[0] + c[0] - b[0], d[1] - a[1] + c[1] - b[1])
-  const v = unit(b[0] - a[0] + c[0] - d[0], b[1] - a[1] + c[1] - d[1])
-  const [cx, cy] = centre(q)
-  const artWidth = (dist(b, c) + dist(a, d)) / 2, artHeight = (dist(a, b) + dist(d, c)) / 2
-  const width = artWidth / ART_BOX.width, height = width / CARD_ASPECT
-  const at = (U: number, V: number): Point => [cx + u[0] * U + v[0] * V, cy + u[1] * U + v[1] * V]
-  return [-1, 1].map((sense) => {
-    // The card's top edge beyond the long side at V = -sense × artHeight / 2.
-    const top = -sense * (artHeight / 2 + ART_BOX.top * height), bottom = top + sense * height
-    return orderQuad([at(-width / 2, top), at(width / 2, top), at(width / 2, bottom), at(-width / 2, bottom)])
-  })
-}
-
-/** Of the two cards around a quad taken for an art box, the one whose sides snap to the stronger edges. */
-export function cardAroundArtBox(quad: Quad, g: Gradient): Quad {
-  // Not inwards past the card's margin onto the art box's own frame.
-  const options = cardsAroundArtBox(quad).map(q => snapSides(q, polygonArea(q), g, 1, 0.3) ?? { quad: q, weakest: 0 })
-  return options.sort((a, b) => b.weakest - a.weakest)[0]!.quad
+  return quad
 }
 
 /** Direction of a quad's long axis (its first edge is a short one). */

@@ -1,38 +1,12 @@
-import type { CardBorder } from './border'
 import { type CatalogEntry, type CatalogIndex, foldName, nameSimilarity, printedNumber, printedSetCode, searchNames, suffixless } from './catalog-index'
 import { type CardNumber, numberKey, type RarityMark } from './parse'
-import type { Candidate } from './types'
-
-/** Everything the reader got from one card, in the form the ranking needs. */
-export interface CardReading {
-  /** Folded strings that may be the name (runs of OCR words), best guess first. */
-  names: string[]
-  numbers: CardNumber[]
-  setCode: string | null
-  hp: number | null
-  lang: string | null
-  /** Where the number was printed: bottom-right is the layout of cards before 2011. */
-  numberSide?: 'left' | 'right' | null
-  /** The `Illus.` line's name: printings of one name often differ by illustrator. */
-  illustrator?: string | null
-  /** The year of the copyright line (`©2020 Pokémon`): the set came out that year or early the next. */
-  copyrightYear?: number | null
-  /** The printed numbers the number corner looks most like, best first, among the likeliest printings' (`seeNumber`). */
-  seenNumbers?: string[] | null
-  /** Three-digit runs of the bottom row when no number parsed there (`numberFragments`). */
-  numberFragments?: string[]
-  /** The rarity mark read after the number (`parseRarityMark`). */
-  rarity?: RarityMark | null
-  /** The border's colour, when clear (`cardBorder`). */
-  border?: CardBorder | null
-}
+import type { Candidate, CardReading } from './types'
 
 /**
  * Weights of the evidence. The number with the set's printed total is the key (it narrows the
  * catalogue to one or two printings); the name confirms it; set code and HP settle the rest.
  * A name alone can reach at most NAME + HP + ILLUSTRATOR + COPYRIGHT_YEAR = 0.50, far under any
- * sensible threshold: many printings share a name, so a name is never enough to be sure (a number
- * seen adds 0.12, capped).
+ * sensible threshold: many printings share a name, so a name is never enough to be sure.
  */
 const W = {
   numberAndTotal: 0.55,
@@ -46,20 +20,19 @@ const W = {
   totalOnly: 0.08,
   name: 0.35,
   setCode: 0.1,
+  setCodeWithNumber: 0.3,
   setCodeMismatch: -0.15,
   hp: 0.05,
   hpMismatch: -0.1,
   layout: 0.03,
   illustrator: 0.06,
-  numberSeen: 0.12,
   copyrightYear: 0.04,
-  numberFragment: 0.05,
   rarity: 0.06,
 }
 
 /** An illustrator read this close to the catalogue's (OCR slips, a cut-off end) is theirs. */
 const SAME_ILLUSTRATOR = 0.8
-/** Highest score of a printing matched through an ambiguous repair or a seen number (under any sensible threshold). */
+/** Highest score of a printing matched through an ambiguous repair (under any sensible threshold). */
 const REPAIRED_CAP = 0.78
 
 /**
@@ -70,9 +43,6 @@ const CLEAN_NAME = 0.9
 const OTHER_NAME = 0.8
 /** Share of a repaired number's weight kept when a clean name contradicts it. */
 const DOUBTED_REPAIR = 0.5
-
-/** What each later number of a tie seen gets less than the one before it. */
-const SEEN_TIE_STEP = 0.01
 
 /** Scarlet & Violet's first set: silver borders from then on. */
 const SILVER_FROM = '2023-03'
@@ -98,14 +68,22 @@ function oneDigitOff(a: string, b: string): boolean {
 
 /**
  * One digit off the printing's number (`47/114` for `67/114`), also at the printed width (`05/113`
- * for `65/113`: the 6 read as a letter), or its first digits lost (`08/131` for `108/131`, `4/147`
- * for `114/147`).
+ * for `65/113`: the 6 read as a letter), its first digits lost (`08/131` for `108/131`, `4/147`
+ * for `114/147`), or one digit too many or too few (`29/73` for `2/73`).
  */
 function nearNumber(n: CardNumber, entryDigits: string): boolean {
   const lost = entryDigits.length - n.number.length
   return oneDigitOff(String(n.value), entryDigits)
     || oneDigitOff(n.number, entryDigits.padStart(n.number.length, '0'))
     || (/^\d+$/.test(n.number) && lost >= 1 && lost <= 2 && entryDigits.endsWith(n.number))
+    || oneDigitMore(String(n.value), entryDigits) || oneDigitMore(entryDigits, String(n.value))
+}
+
+/** `longer` is `shorter` with one digit added somewhere. */
+function oneDigitMore(longer: string, shorter: string): boolean {
+  if (longer.length !== shorter.length + 1 || shorter.length === 0) return false
+  for (let i = 0; i < longer.length; i++) if (longer.slice(0, i) + longer.slice(i + 1) === shorter) return true
+  return false
 }
 
 /**
@@ -119,7 +97,13 @@ function symbolReadAsOne(n: CardNumber, entry: CatalogEntry): boolean {
   return printed.corners.includes('left') && printed.text.startsWith(`${entry.localId}/`)
 }
 
-interface NumberEvidence { weight: number, reason: string | null, repaired?: boolean }
+interface NumberEvidence {
+  weight: number
+  reason: string | null
+  repaired?: boolean
+  /** The printing's own number was read (not a near miss). */
+  exact?: boolean
+}
 
 function numberEvidence(entry: CatalogEntry, numbers: CardNumber[]): NumberEvidence {
   let best: NumberEvidence = { weight: 0, reason: null }
@@ -131,9 +115,9 @@ function numberEvidence(entry: CatalogEntry, numbers: CardNumber[]): NumberEvide
     const shown = n.printedTotal !== null ? `${n.number}/${n.totalPrefix}${n.printedTotal}` : n.number
     let e: NumberEvidence = { weight: 0, reason: null }
     if (key === entryKey) {
-      if (totalMatches) e = { weight: W.numberAndTotal, reason: `number ${shown}` }
-      else if (n.prefix && SET_NAMING_PREFIXES.has(n.prefix)) e = { weight: W.numberWithPrefix, reason: `number ${shown}` }
-      else if (n.printedTotal === null) e = { weight: W.numberNoTotal, reason: `number ${n.number} (no total read)` }
+      if (totalMatches) e = { weight: W.numberAndTotal, reason: `number ${shown}`, exact: true }
+      else if (n.prefix && SET_NAMING_PREFIXES.has(n.prefix)) e = { weight: W.numberWithPrefix, reason: `number ${shown}`, exact: true }
+      else if (n.printedTotal === null) e = { weight: W.numberNoTotal, reason: `number ${n.number} (no total read)`, exact: true }
       // One digit off a total of two digits or more (a one-digit total is one off every other).
       else if (entry.printedTotal !== null && n.printedTotal >= 10 && oneDigitOff(String(n.printedTotal), String(entry.printedTotal))) {
         e = { weight: W.numberNearTotal, reason: `number ${n.number}, total ${n.printedTotal} ≈ ${entry.printedTotal}` }
@@ -159,7 +143,7 @@ function numberEvidence(entry: CatalogEntry, numbers: CardNumber[]): NumberEvide
       e = { weight: W.totalOnly, reason: `printed total ${n.printedTotal}` }
     }
     // A repaired reading (lost slash, padded total) is a little less sure than a clean one.
-    if (n.loose && e.weight > 0) e = { weight: e.weight - 0.05, reason: `${e.reason} (repaired)`, repaired: true }
+    if (n.loose && e.weight > 0) e = { ...e, weight: e.weight - 0.05, reason: `${e.reason} (repaired)`, repaired: true }
     if (e.weight > best.weight) best = e
   }
   return best
@@ -182,6 +166,20 @@ function bestNameSimilarity(index: CatalogIndex, entry: CatalogEntry, queries: s
     }
   }
   return best
+}
+
+/**
+ * Rarities printed with art over the whole card (no framed art window above a plain text box):
+ * full arts, illustration and secret rares, and Sword & Shield's V, VMAX and VSTAR.
+ */
+const FULL_ART_RARITIES = new Set([
+  'Ultra Rare', 'Illustration rare', 'Special illustration rare', 'Hyper rare', 'Secret Rare', 'Full Art Trainer',
+  'Shiny Ultra Rare', 'Mega Hyper Rare', 'Holo Rare V', 'Holo Rare VMAX', 'Holo Rare VSTAR', 'Shiny rare V', 'Shiny rare VMAX',
+])
+
+/** Whether a printing has art over the whole card: a full-art rarity, or numbered past its set's total. */
+export function fullArt(entry: CatalogEntry): boolean {
+  return FULL_ART_RARITIES.has(entry.rarity ?? '') || (entry.number !== null && entry.printedTotal !== null && entry.number > entry.printedTotal)
 }
 
 /** The mark a printing of this rarity shows after its number (none on promos). */
@@ -256,7 +254,6 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
   const readCode = reading.setCode
   const ambiguousRepair = new Set(reading.numbers.filter(n => n.loose).map(n => `${n.value}/${n.printedTotal}`)).size >= 2
   const illustrator = reading.illustrator ? foldName(reading.illustrator) : null
-  const seenTotal = reading.seenNumbers?.[0]?.match(/\/\D*\d+$/)?.[0] ?? null
   // A name read cleanly (`Scizor`): a number repaired out of noise (`208 4197` → 4/197) that
   // belongs to a card of another name is likelier a wrong repair than a wrong name.
   const cleanName = searched.some(s => queries.includes(s.q) && s.matches.some(m => m.similarity >= CLEAN_NAME && m.name.length >= 5))
@@ -274,7 +271,8 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
     const entryCode = printedSetCode(entry)
     if (readCode && entryCode) {
       if (readCode === entryCode) {
-        score += W.setCode
+        // Set code and number name one printing (`PAL` 012): together they are the card's key.
+        score += num.exact ? W.setCodeWithNumber : W.setCode
         reasons.push(`set code ${readCode}`)
       }
       else {
@@ -310,28 +308,7 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
       score += W.rarity
       reasons.push(`rarity ${entry.rarity}`)
     }
-    // A number seen, not read, stands in for a reading only: it never makes a printing sure. It
-    // also settles a reading repaired two ways (`79/1100`: 79/100 or 79/110).
     const printed = printedNumber(entry)
-    const seenAt = num.weight < W.numberNoTotal || (num.repaired && ambiguousRepair) ? (reading.seenNumbers?.indexOf(printed.text) ?? -1) : -1
-    const seen = seenAt >= 0
-    if (seen) {
-      // Tied numbers all count, in the order the match gave them.
-      score += W.numberSeen - SEEN_TIE_STEP * seenAt
-      reasons.push(`number ${reading.seenNumbers![seenAt]} seen`)
-    }
-    // The total seen is surer than the number before it (`3/17` seen for `2/17`: one digit of a
-    // blurred corner against three shared): a sibling of the set ranks next.
-    else if (seenTotal && num.weight < W.numberNoTotal && printed.text.endsWith(seenTotal)) {
-      score += W.numberSeen / 2
-      reasons.push(`total ${seenTotal.slice(1)} seen`)
-    }
-    // Digits of the bottom row that spell this printing's number, what little is left of it.
-    const digits = printed.text.split('/')[0]!
-    if (num.weight === 0 && reading.numberFragments?.includes(digits)) {
-      score += W.numberFragment
-      reasons.push(`number ${digits} in the bottom row`)
-    }
     // Layout era: a tie-breaker between printings that share number and total. A number read
     // bottom right is likelier a legacy card's (printed nowhere else) than a Black & White or XY one's.
     if (reading.numberSide && num.weight > 0 && entry.releaseDate && printed.corners.includes(reading.numberSide)) {
@@ -339,13 +316,19 @@ export function rankCandidates(index: CatalogIndex, reading: CardReading, maxCan
     }
     // A reading repaired two ways (`92/1100`: 92/100 or 92/110) can match another printing of
     // the same name perfectly: it ranks, but it is never sure.
-    score = Math.min((num.repaired && ambiguousRepair) || seen ? REPAIRED_CAP : 1, Math.max(0, score))
+    score = Math.min(num.repaired && ambiguousRepair ? REPAIRED_CAP : 1, Math.max(0, score))
     const borderMatch = !!reading.border && (reading.border === 'silver') === ((entry.releaseDate ?? '') >= SILVER_FROM)
-    return { entry, score, hpMatch: reading.hp !== null && reading.hp === entry.hp, borderMatch, reasons }
+    // Art over the whole card or a plain text box: binder pages are full of full arts and
+    // illustration rares that share a name (and often a total) with the set's plain printing.
+    const layoutMatch = !!reading.layout && (reading.layout === 'full-art') === fullArt(entry)
+    if (layoutMatch) reasons.push(reading.layout === 'full-art' ? 'full art' : 'plain text box')
+    return { entry, score, hpMatch: reading.hp !== null && reading.hp === entry.hp, layoutMatch, borderMatch, reasons }
   })
   scored.sort((a, b) =>
     b.score - a.score
     || Number(b.hpMatch) - Number(a.hpMatch)
+    // The layout seen is right on most cards, not all (art with a straight edge across it): it orders ties.
+    || Number(b.layoutMatch) - Number(a.layoutMatch)
     // The border's colour tells eras apart, though not always (special cards): it only orders ties.
     || Number(b.borderMatch) - Number(a.borderMatch)
     // What nothing read tells apart: a set's regular cards are far more common than its promos
@@ -375,4 +358,19 @@ export function isConfident(candidates: Candidate[], threshold: number): boolean
   const [first, second] = candidates
   if (!first || first.score < threshold) return false
   return !second || first.score - second.score >= CONFIDENCE_MARGIN
+}
+
+/**
+ * The language of a printing's name that the names read match best (`Sovkipou`: French), or null
+ * when none matches well. A name several languages print alike (`Pikachu`) is taken for English
+ * when English is one of them: the card's own words (`PV`, `FR`) settle it before this.
+ */
+export function nameLanguage(index: CatalogIndex, entry: CatalogEntry, names: string[]): string | null {
+  const queries = names.map(foldName).filter(q => q.length >= 3)
+  const similarity = Object.fromEntries(Object.entries(entry.names).map(([lang, name]) =>
+    [lang, Math.max(0, ...queries.map(q => nameSimilarity(q, foldName(name))))]))
+  const best = Math.max(0, ...Object.values(similarity))
+  if (best < CLEAN_NAME) return null
+  const langs = Object.keys(similarity).filter(lang => similarity[lang] === best)
+  return langs.length === 1 ? langs[0]! : langs.includes('en') ? 'en' : null
 }

@@ -53,63 +53,23 @@ export async function warpCard(photo: DecodedPhoto, fullQuad: Quad): Promise<Rgb
   })
 }
 
-/** The image turned by 180° (an upside-down card read the right way up). */
-export function rotate180(img: RgbImage): RgbImage {
+/** The image turned clockwise by `turns` quarter turns. */
+export function rotateQuarter(img: RgbImage, turns: number): RgbImage {
+  const t = ((turns % 4) + 4) % 4
+  if (t === 0) return img
   const { rgb, width, height } = img
   const out = Buffer.alloc(rgb.length)
-  const n = width * height
-  for (let i = 0; i < n; i++) {
-    const j = n - 1 - i
-    out[j * 3] = rgb[i * 3]!
-    out[j * 3 + 1] = rgb[i * 3 + 1]!
-    out[j * 3 + 2] = rgb[i * 3 + 2]!
-  }
-  return { rgb: out, width, height }
-}
-
-/** The image turned a quarter clockwise. */
-export function rotate90(img: RgbImage): RgbImage {
-  const { rgb, width, height } = img
-  const out = Buffer.alloc(rgb.length)
+  const [w2, h2] = t === 2 ? [width, height] : [height, width]
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      const i = (y * width + x) * 3, j = (x * height + height - 1 - y) * 3
-      out[j] = rgb[i]!
-      out[j + 1] = rgb[i + 1]!
-      out[j + 2] = rgb[i + 2]!
+      const [nx, ny] = t === 1 ? [height - 1 - y, x] : t === 2 ? [width - 1 - x, height - 1 - y] : [y, width - 1 - x]
+      rgb.copy(out, (ny * w2 + nx) * 3, (y * width + x) * 3, (y * width + x) * 3 + 3)
     }
   }
-  return { rgb: out, width: height, height: width }
+  return { rgb: out, width: w2, height: h2 }
 }
 
-export interface Band {
-  /** Fractions of the card (or image) width/height. */
-  x0: number
-  y0: number
-  x1: number
-  y1: number
-  /** Upscale factor before OCR (small print reads far better at 2–3×). */
-  scale: number
-  /** Stretch contrast (helps the low-contrast bottom row). */
-  normalise?: boolean
-  /** Invert (white text on a dark box). */
-  negate?: boolean
-}
-
-/** A band of the image as a grey PNG, ready for tesseract. */
-export async function bandPng(img: RgbImage, band: Band): Promise<Buffer> {
-  const left = Math.max(0, Math.round(band.x0 * img.width))
-  const top = Math.max(0, Math.round(band.y0 * img.height))
-  const width = Math.max(1, Math.min(img.width - left, Math.round((band.x1 - band.x0) * img.width)))
-  const height = Math.max(1, Math.min(img.height - top, Math.round((band.y1 - band.y0) * img.height)))
-  let s = sharp(img.rgb, { raw: { width: img.width, height: img.height, channels: 3 } })
-    .extract({ left, top, width, height })
-    .greyscale()
-  if (band.scale !== 1) s = s.resize(Math.round(width * band.scale), Math.round(height * band.scale), { kernel: 'cubic' })
-  if (band.normalise) s = s.normalise()
-  if (band.negate) s = s.negate()
-  return s.png({ compressionLevel: 1 }).toBuffer()
-}
+export const rotate180 = (img: RgbImage) => rotateQuarter(img, 2)
 
 /** JPEG of the straightened card, kept with the draft for review. */
 export async function cropJpeg(img: RgbImage): Promise<Buffer> {

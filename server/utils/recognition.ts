@@ -1,25 +1,29 @@
 import { availableParallelism } from 'node:os'
 import type { Kysely } from 'kysely'
 import type { Database } from '../database/schema'
-import { analyzePhoto, buildCatalogIndex, catalogEntriesFromDb, type CatalogIndex, createOcrPool, type PhotoAnalysis } from '../recognition'
+import {
+  analyzePhoto, buildCatalogIndex, catalogEntriesFromDb, type CatalogIndex, createTextReader, type PhotoAnalysis, type TextReader,
+} from '../recognition'
 import type { ServerConfig } from '../settings'
 
 export type Analyze = (bytes: Buffer) => Promise<PhotoAnalysis>
 
 export interface Analyzer {
   analyze: Analyze
+  /** The text reader (`OCR_ENGINE`), its models loaded once and shared by every analysis of the process. */
+  reader: TextReader
   close: () => Promise<void>
 }
 
-type AnalyzerSettings = Pick<ServerConfig, 'ocrWorkers' | 'analysisMaxCandidates' | 'analysisConfidenceThreshold' | 'uploadMaxPixels'>
+type AnalyzerSettings = Pick<ServerConfig, 'ocrEngine' | 'ocrWorkers' | 'analysisMaxCandidates' | 'analysisConfidenceThreshold' | 'uploadMaxPixels'>
 
 /**
- * Photo bytes → drafts with the server's settings: one OCR pool (OCR_WORKERS, default one worker
- * per core) and the catalogue index, built once from the database on first use. Plain, so that
+ * Photo bytes → drafts with the server's settings: one text reader (OCR_WORKERS threads, default
+ * one per core) and the catalogue index, built once from the database on first use. Plain, so that
  * `npm run worker` (scripts/worker.ts) analyses exactly as the web process does.
  */
 export function createAnalyzer(db: () => Promise<Kysely<Database>>, settings: AnalyzerSettings): Analyzer {
-  const ocr = createOcrPool({ size: settings.ocrWorkers || availableParallelism() })
+  const reader = createTextReader(settings.ocrEngine, { threads: settings.ocrWorkers || availableParallelism() })
   let index: Promise<CatalogIndex> | undefined
   const catalogIndex = () => index ??= db().then(catalogEntriesFromDb).then(buildCatalogIndex).catch((error) => {
     index = undefined
@@ -28,21 +32,22 @@ export function createAnalyzer(db: () => Promise<Kysely<Database>>, settings: An
   return {
     analyze: async bytes => analyzePhoto(bytes, {
       index: await catalogIndex(),
-      ocr,
+      ocr: reader,
       maxCandidates: settings.analysisMaxCandidates,
       confidenceThreshold: settings.analysisConfidenceThreshold,
       maxPixels: settings.uploadMaxPixels,
     }),
-    close: () => ocr.close(),
+    reader,
+    close: () => reader.close(),
   }
 }
 
 let analyzer: Analyzer | undefined
 
-/** The web process's analysis (what its in-process worker runs). */
-export function useAnalyzer(): Analyze {
+/** The web process's analyzer (what its in-process worker runs). */
+export function useAnalyzer(): Analyzer {
   analyzer ??= createAnalyzer(useDb, useServerConfig())
-  return analyzer.analyze
+  return analyzer
 }
 
 export async function closeAnalyzer(): Promise<void> {

@@ -13,6 +13,7 @@ describe('GET /api/health', () => {
       database: { driver: process.env.DATABASE_URL ? 'postgres' : 'pglite', ok: true },
       storage: { driver: process.env.REDIS_URL ? 'redis' : 'file', ok: true },
       queue: { driver: process.env.REDIS_URL ? 'bullmq' : 'database', ok: true },
+      ocr: { engine: 'paddle' },
     })
   })
 

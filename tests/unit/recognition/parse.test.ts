@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { numberFragments, numberKey, paddedAlike, parseCardNumber, parseCardNumbers, parseCopyrightYear, parseHp, parseIllustrator, parseRarityMark, parseSetCode, unlabelledIllustrator } from '../../../server/recognition/parse'
+import { latinText, numberKey, paddedAlike, parseCard, parseCardNumber, parseCardNumbers, parseCopyrightYear, parseHp, parseIllustrator, parsePhoto, parseRarityMark, parseSetCode, rowNumbers, textRows } from '../../../server/recognition/parse'
+import type { TextLine } from '../../../server/recognition/reader'
 
 const shown = (text: string, totals?: Set<number>) =>
   parseCardNumbers(text, totals).map(n => `${n.number}/${n.totalPrefix}${n.printedTotal ?? ''}${n.loose ? '~' : ''}`)
@@ -76,14 +77,6 @@ describe('parseCardNumber', () => {
     expect(shown('PAL EN 012/193 104189', totals)[0]).toBe('012/193')
     // Without the catalogue's totals, no guessing.
     expect(shown('C® 104189 ++')).toEqual([])
-  })
-})
-
-describe('numberFragments', () => {
-  it('joins the three digits of a number whose slash and total were lost', () => {
-    expect(numberFragments('ory 0 12 Zp\norm 0 12 TD')).toEqual(['012'])
-    // Weakness, resistance, a longer run or a number with its total are no fragments.
-    for (const text of ['resistance -30 x2', 'PAL 0121', '012 193', '58/102', 'a 1 2 3 4 b']) expect(numberFragments(text)).toEqual([])
   })
 })
 
@@ -165,10 +158,90 @@ describe('parseCopyrightYear', () => {
   })
 })
 
-describe('unlabelledIllustrator', () => {
-  it('guesses the name of an `Illus.` line whose label OCR garbled, and nothing else', () => {
-    expect(unlabelledIllustrator('Ra Kagermaru Himeno\n43/110 ¢')).toBe('Kagermaru Himeno')
-    expect(unlabelledIllustrator('43/110 ¢\nresistance\nIt swims gracefully along the sea floor, hunting')).toBeNull()
-    expect(unlabelledIllustrator('Faiblesse () x2')).toBeNull()
+
+describe('PP-OCR\'s glued outputs', () => {
+  const known = { totals: new Set([197, 167, 189, 162, 193, 122]), setCodes: new Set(['OBF', 'TWM', 'PAL', 'TEF', 'SVE']) }
+  const first = (text: string) => rowNumbers(latinText(text), known)[0]
+
+  it('reads a number glued to its set code, language tag, regulation mark or an icon', () => {
+    expect(first('G0BFN205/197食')).toMatchObject({ number: '205', printedTotal: 197 })
+    expect(parseSetCode(latinText('G0BFN205/197食'), known.setCodes)).toEqual({ code: 'OBF', lang: null })
+    expect(first('TWMEN010/167')).toMatchObject({ number: '010', printedTotal: 167 })
+    expect(first('TWMEN010/167')!.loose).toBeFalsy()
+    expect(parseSetCode('TWMEN010/167', known.setCodes)).toEqual({ code: 'TWM', lang: 'en' })
+    expect(parseSetCode('HTWMEN122/167', known.setCodes)).toEqual({ code: 'TWM', lang: 'en' })
+    expect(parseSetCode('H TWMIN 096/167', known.setCodes)).toEqual({ code: 'TWM', lang: null })
+    expect(first('Q183/189')).toMatchObject({ number: '183', printedTotal: 189 })
+  })
+
+  it('repairs a total padded by the rarity mark and a slash read as a digit', () => {
+    expect(first('59/6189')).toMatchObject({ number: '59', printedTotal: 189, loose: true })
+    expect(first('HTWMN0451167')).toMatchObject({ number: '045', printedTotal: 167, loose: true })
+    expect(first('GPALIW 012/1930')).toMatchObject({ number: '012', printedTotal: 193 })
+  })
+
+  it('drops non-Latin runs, which split what they glued', () => {
+    expect(latinText('中118/189')).toBe('118/189')
+    expect(latinText('Sprigatito水HP60')).toBe('Sprigatito HP60')
+    expect(latinText('Dracaufeu PV 180 ★')).toBe('Dracaufeu PV 180 ★')
+  })
+
+  it('takes no number repaired out of prose or a copyright year', () => {
+    expect(rowNumbers('aoinbeingdroppedneatle1100yardn', known)).toEqual([])
+    expect(rowNumbers('O2024 Pokemon /Nintendo / Creatures', { ...known, totals: new Set([24]) })).toEqual([])
+  })
+})
+
+describe('textRows', () => {
+  const line = (text: string, x0: number, y0: number, x1: number, y1: number, angle = 0): TextLine =>
+    ({ text, score: 0.9, box: [[x0, y0], [x1, y0], [x1, y1], [x0, y1]], angle, height: y1 - y0 })
+
+  it('joins the lines of one baseline left to right, and leaves sideways lines out', () => {
+    const rows = textRows([line('010/167', 200, 500, 320, 520), line('H TWMEN', 100, 498, 190, 522), line('Glide', 100, 100, 200, 140), line('noise', 0, 0, 10, 300, 90)])
+    expect(rows.map(r => r.text)).toEqual(['Glide', 'H TWMEN 010/167'])
+  })
+})
+
+describe('parseCard', () => {
+  const known = { totals: new Set([182, 193]), setCodes: new Set(['PAR', 'PAL']) }
+  const line = (text: string, y: number, height = 20, x = 40): TextLine =>
+    ({ text, score: 0.9, box: [[x, y], [x + 300, y], [x + 300, y + height], [x, y + height]], angle: 0, height })
+
+  it('reads the name band at the top and the number rows at the bottom of an upright card', () => {
+    const reading = parseCard([line('Sovkipou', 40, 40), line('PV70', 42, 30, 500), line('Attaque 30', 500), line('PAR FR 048/182', 960), line('Illus. Kouki Saitou', 930)], 720, 1006, known)
+    expect(reading).toMatchObject({ setCode: 'PAR', lang: 'fr', hp: 70, illustrator: 'Kouki Saitou', numberSide: 'left' })
+    expect(reading.numbers[0]).toMatchObject({ number: '048', printedTotal: 182 })
+    expect(reading.names).toContain('Sovkipou')
+  })
+
+  it('tells the card\'s language from its printed words, and a Japanese print from a Latin one', () => {
+    expect(parseCard([line('Sprigatito', 40, 40), line('Faiblesse x2 Retraite', 850)], 720, 1006, known).lang).toBe('fr')
+    expect(parseCard([line('Sprigatito', 40, 40), line('weakness x2 retreat', 850)], 720, 1006, known).lang).toBe('en')
+    const japanese = parseCard([line('ニャオハ', 40, 40), line('ワザ ポケモン', 500), line('012/078', 960)], 720, 1006, known)
+    expect(japanese).toMatchObject({ lang: 'ja', foreign: true })
+  })
+})
+
+describe('parsePhoto', () => {
+  const known = { totals: new Set([167, 149]), setCodes: new Set(['TWM']) }
+  const line = (text: string, y: number, x = 100, height = 30): TextLine =>
+    ({ text, score: 0.9, box: [[x, y], [x + 200, y], [x + 200, y + height], [x, y + height]], angle: 0, height })
+
+  it('makes one reading per number row of a stack, with the illustrator above and the copyright below each', () => {
+    const readings = parsePhoto([
+      line('Illus. Orca', 100), line('H TWMEN 010/167', 140), line('©2024 Pokemon', 180),
+      line('Illus. AYUMI ODASHIMA', 300), line('HTWMEN143/167', 340),
+    ], 1000, known)
+    expect(readings.map(r => r.reading.numbers[0]?.number)).toEqual(['010', '143'])
+    expect(readings[0]!.reading).toMatchObject({ setCode: 'TWM', illustrator: 'Orca', copyrightYear: 2024 })
+    expect(readings[1]!.reading.illustrator).toBe('AYUMI ODASHIMA')
+    expect(readings[0]!.at).toEqual([200, 155])
+  })
+
+  it('reads a close-up of one number as one card, its largest print above as the name', () => {
+    const [one, ...rest] = parsePhoto([line('Lumineon', 50, 100, 60), line('Faiblesse x2', 300), line('142/149★', 400)], 1000, known)
+    expect(rest).toEqual([])
+    expect(one!.reading).toMatchObject({ lang: 'fr', rarity: 'rare' })
+    expect(one!.reading.names).toContain('Lumineon')
   })
 })

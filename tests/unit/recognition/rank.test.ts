@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { readCatalogFile } from '../../../server/catalog/source'
 import { buildCatalogIndex, type CatalogIndex, catalogEntriesFromFile, searchNames, suffixless } from '../../../server/recognition/catalog-index'
 import { parseCardNumbers } from '../../../server/recognition/parse'
-import { type CardReading, isConfident, rankCandidates, rarityMark, withoutShadowedRuns } from '../../../server/recognition/rank'
+import { fullArt, isConfident, nameLanguage, rankCandidates, rarityMark, withoutShadowedRuns } from '../../../server/recognition/rank'
+import type { CardReading } from '../../../server/recognition/types'
 
 const THRESHOLD = 0.82
 let index: CatalogIndex
@@ -21,11 +22,10 @@ function reading(partial: Partial<CardReading> & { number?: string }): CardReadi
     hp: partial.hp ?? null,
     lang: partial.lang ?? null,
     illustrator: partial.illustrator ?? null,
-    seenNumbers: partial.seenNumbers ?? null,
     copyrightYear: partial.copyrightYear ?? null,
     numberSide: partial.numberSide ?? null,
-    numberFragments: partial.numberFragments ?? [],
     rarity: partial.rarity ?? null,
+    layout: partial.layout ?? null,
   }
 }
 
@@ -102,15 +102,17 @@ describe('rankCandidates', () => {
     expect(isConfident(ranked, THRESHOLD)).toBe(false)
   })
 
-  it('the set-code box settles printings that share number and total, without making them confident', () => {
+  it('the set-code box settles printings that share number and total: code and number together are sure', () => {
     // 196/198: Ultra Ball (SVI, 2023) and Peonia (CRE, 2021).
     const tied = rankCandidates(index, reading({ number: '196/198' }))
     expect(tied[0]!.score).toBe(tied[1]!.score)
     const ranked = rankCandidates(index, reading({ number: '196/198', setCode: 'SVI' }))
     expect(ranked[0]!.cardId).toBe('sv01-196')
     expect(ranked[0]!.score).toBeGreaterThan(ranked[1]!.score)
-    // Number + code without the name stays a suggestion.
-    expect(isConfident(ranked, THRESHOLD)).toBe(false)
+    // Set code and number name one printing (the issue's bar: number, total and code agree).
+    expect(isConfident(ranked, THRESHOLD)).toBe(true)
+    // A total misread with the code is no key: a suggestion only.
+    expect(isConfident(rankCandidates(index, reading({ number: '196/197', setCode: 'SVI' })), THRESHOLD)).toBe(false)
     const named = rankCandidates(index, reading({ number: '196/198', setCode: 'SVI', names: ['Ultra Ball'] }))
     expect(named[0]!.cardId).toBe('sv01-196')
     expect(isConfident(named, THRESHOLD)).toBe(true)
@@ -228,43 +230,8 @@ describe('rankCandidates', () => {
     const top = rankCandidates(index, reading({ number: '92/1100', names: ['Root Fossil'] }), 5)
     expect(top[0]!.cardId).toBe('ex2-92')
     expect(isConfident(top, THRESHOLD)).toBe(false)
-    // A number seen settles which way: `79/1100` of a Machop whose corner looks like `79/110`.
-    const machop = rankCandidates(index, reading({ number: '79/1100', seenNumbers: ['79/110'] }), 5)
-    expect(machop.slice(0, 2).map(c => c.cardId).sort()).toEqual(['ex13-79', 'lc-79'])
-    expect(machop[0]!.reasons).toContain('number 79/110 seen')
-    expect(isConfident(machop, THRESHOLD)).toBe(false)
     // Repaired one way only (a junk letter glued to the number), it may be.
     expect(isConfident(rankCandidates(index, reading({ number: 'O023/185', names: ['Charmander'], hp: 70 }), 5), THRESHOLD)).toBe(true)
-  })
-
-  it('a number seen in the corner settles printings of one name, but never makes one sure', () => {
-    const named = rankCandidates(index, reading({ names: ['Hypno'], hp: 110 }), 5)
-    expect(named[0]!.score).toBe(named[1]!.score)
-    const seen = rankCandidates(index, reading({ names: ['Hypno'], hp: 110, seenNumbers: ['061/195'] }), 5)
-    expect(seen[0]).toMatchObject({ cardId: 'swsh12-061' })
-    expect(seen[0]!.reasons.join(' ')).toMatch(/number 061\/195 seen/)
-    expect(seen[0]!.score).toBeLessThanOrEqual(0.78)
-    expect(isConfident(seen, THRESHOLD)).toBe(false)
-    // A number read outweighs one seen: the reading is the evidence, the match only stands in for it.
-    const read = rankCandidates(index, reading({ names: ['Charizard'], number: '4/102', hp: 120, seenNumbers: ['11/108'] }), 5)
-    expect(read[0]!.cardId).toBe('base1-4')
-    expect(read.find(c => c.reasons.some(r => r.endsWith('seen')))?.score ?? 0).toBeLessThan(read[0]!.score)
-  })
-
-  it('the total of a number seen brings the set\'s other printings of the name next', () => {
-    // POP Series 6 and 9 print Manaphy as 3/17 and 2/17: a blurred corner seen as `3/17` is one digit off.
-    const seen = rankCandidates(index, reading({ names: ['Manaphy'], hp: 70, seenNumbers: ['3/17'] }), 5)
-    expect(seen.slice(0, 2).map(c => c.cardId)).toEqual(['pop6-3', 'pop9-2'])
-    expect(seen[1]!.reasons).toContain('total 17 seen')
-    expect(seen[1]!.score).toBeGreaterThan(seen[2]!.score)
-  })
-
-  it('the digits of a number left in the bottom row tell printings of the name apart, never sure', () => {
-    const named = rankCandidates(index, reading({ names: ['Sprigatito'], hp: 60 }), 5)
-    expect(named[0]!.cardId).not.toBe('sv02-012')
-    const fragment = rankCandidates(index, reading({ names: ['Sprigatito'], hp: 60, numberFragments: ['012'] }), 5)
-    expect(fragment[0]).toMatchObject({ cardId: 'sv02-012', reasons: expect.arrayContaining(['number 012 in the bottom row']) })
-    expect(isConfident(fragment, THRESHOLD)).toBe(false)
   })
 
   it('a one-digit total one off another tells nothing: a name read outweighs it', () => {
@@ -316,12 +283,27 @@ describe('rankCandidates', () => {
     expect(kits[3]!.score).toBeGreaterThan(kits[4]!.score)
   })
 
-  it('numbers seen as a tie all rise above the other printings, in the order seen', () => {
-    // Emerging Powers prints Gothorita twice, 45/98 and 46/98: a blurred corner may not settle which.
-    const tied = rankCandidates(index, reading({ names: ['Mesmérella'], hp: 80, seenNumbers: ['46/98', '45/98'] }), 5)
-    expect(tied.slice(0, 2).map(c => c.cardId)).toEqual(['bw2-46', 'bw2-45'])
-    expect(tied[1]!.score).toBeGreaterThan(tied[2]!.score)
-    expect(isConfident(tied, THRESHOLD)).toBe(false)
+  it('a digit too many, with the name and total, is caught by the name', () => {
+    // Ivysaur of Shining Legends prints `2/73`; PP-OCR read `29/73` (the set symbol's tail as a 9).
+    const ranked = rankCandidates(index, reading({ number: '29/73', names: ['lvysaur'], hp: 100 }))
+    expect(ranked[0]!.cardId).toBe('sm3.5-2')
+    expect(isConfident(ranked, THRESHOLD)).toBe(false)
+  })
+
+  it('a full-art layout puts a name\'s full-art printings first among ties, a plain one its plain printings', () => {
+    const plain = rankCandidates(index, reading({ names: ['Zekrom'], hp: 130, layout: 'plain' }), 10)
+    const art = rankCandidates(index, reading({ names: ['Zekrom'], hp: 130, layout: 'full-art' }), 10)
+    expect(fullArt(index.byId.get(art[0]!.cardId)!)).toBe(true)
+    expect(art[0]!.reasons).toContain('full art')
+    expect(fullArt(index.byId.get(plain[0]!.cardId)!)).toBe(false)
+    expect(isConfident(art, THRESHOLD)).toBe(false)
+  })
+
+  it('names the language of the name read (English where several print it alike)', () => {
+    expect(nameLanguage(index, index.byId.get('sv04-048')!, ['Sovkipou'])).toBe('fr')
+    expect(nameLanguage(index, index.byId.get('sv04-048')!, ['Reißlaus'])).toBe('de')
+    expect(nameLanguage(index, index.byId.get('sv04-048')!, ['Wimpod'])).toBe('en')
+    expect(nameLanguage(index, index.byId.get('sv04-048')!, ['Charizard'])).toBeNull()
   })
 
   it('returns nothing rather than noise when nothing was read', () => {

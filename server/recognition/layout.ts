@@ -47,3 +47,42 @@ export function cardBorder(img: RgbImage): CardBorder | null {
   if (saturation >= YELLOW_SATURATION && hue >= YELLOW_HUES[0]! && hue <= YELLOW_HUES[1]!) return 'yellow'
   return saturation <= SILVER_SATURATION ? 'silver' : null
 }
+
+/** A card with a plain text box under its art window, or art over its whole face (full art, illustration rare). */
+export type CardLayout = 'plain' | 'full-art'
+
+/** Where a plain card's art window ends, as shares of the card's height, and the width a frame edge spans. */
+const ART_WINDOW_BOTTOM = { y0: 0.38, y1: 0.62 }
+const ACROSS = { x0: 0.12, x1: 0.88 }
+
+/**
+ * How strongly one straight edge runs across the card below its art: for each row, the median
+ * (signed) brightness step from the rows above to the rows below, across the card's width; the
+ * largest. A plain card frames its art window with such an edge; art, or text over it, steps
+ * here and there along a row, which leaves the median near zero.
+ */
+export function frameEdge(img: RgbImage): number {
+  const grey = (x: number, y: number) => {
+    const i = (y * img.width + x) * 3
+    return 0.299 * img.rgb[i]! + 0.587 * img.rgb[i + 1]! + 0.114 * img.rgb[i + 2]!
+  }
+  const x0 = Math.round(img.width * ACROSS.x0), x1 = Math.round(img.width * ACROSS.x1)
+  let best = 0
+  for (let y = Math.round(img.height * ART_WINDOW_BOTTOM.y0); y < img.height * ART_WINDOW_BOTTOM.y1; y++) {
+    const steps: number[] = []
+    for (let x = x0; x < x1; x += 2) steps.push(grey(x, y + 3) - grey(x, y - 3))
+    steps.sort((a, b) => a - b)
+    best = Math.max(best, Math.abs(steps[steps.length >> 1]!))
+  }
+  return best
+}
+
+/** Edge strength over which the card frames its art, under which it has none (measured on labelled photos). */
+const FRAMED = 60
+const UNFRAMED = 20
+
+/** The card's layout when its art window's frame makes it clear, else null. */
+export function cardLayout(img: RgbImage): CardLayout | null {
+  const edge = frameEdge(img)
+  return edge >= FRAMED ? 'plain' : edge <= UNFRAMED ? 'full-art' : null
+}

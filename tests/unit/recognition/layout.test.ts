@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { cardBorder } from '../../../server/recognition/border'
+import { cardBorder, cardLayout, frameEdge } from '../../../server/recognition/layout'
 import { CARD_H, CARD_W, type RgbImage } from '../../../server/recognition/warp'
 
 /** A card of one border colour around a busy face (the face must not count). */
@@ -26,5 +26,33 @@ describe('cardBorder', () => {
     expect(cardBorder(card([200, 180, 150]))).toBeNull()
     // A red table taken in with the card: not yellow.
     expect(cardBorder(card([200, 40, 40]))).toBeNull()
+  })
+})
+
+describe('cardLayout', () => {
+  /** A card face: art (seeded noise) over `artTo` of its height, a flat light text box below it. */
+  function face(artTo: number): RgbImage {
+    const rgb = Buffer.alloc(CARD_W * CARD_H * 3)
+    let seed = 7
+    const noise = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      return seed / 2147483648
+    }
+    for (let y = 0; y < CARD_H; y++) {
+      for (let x = 0; x < CARD_W; x++) {
+        const art = y < artTo * CARD_H
+        // Art: blotches of colour; the text box: a pale flat ground with a little photo noise.
+        const c = art ? [80 + 120 * noise(), 60 + 150 * noise(), 90 + 100 * noise()] : [226 + 4 * noise(), 222 + 4 * noise(), 200 + 4 * noise()]
+        rgb.set(c.map(Math.round), (y * CARD_W + x) * 3)
+      }
+    }
+    return { rgb, width: CARD_W, height: CARD_H }
+  }
+
+  it('tells a card framing its art window above a plain text box from art over the whole card', () => {
+    expect(frameEdge(face(0.48))).toBeGreaterThan(40)
+    expect(cardLayout(face(0.48))).toBe('plain')
+    expect(frameEdge(face(1))).toBeLessThan(20)
+    expect(cardLayout(face(1))).toBe('full-art')
   })
 })
