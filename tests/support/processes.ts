@@ -124,15 +124,19 @@ export function clientOn(base: string, cookie: string): WebClient {
   }
 }
 
-/** Registers an account on `base` and answers a client carrying its session cookie. */
+/** Registers an account on `base` (sign-up answers 202 and sets no session), then signs in with it. */
 export async function registerOn(base: string, tag = 'user'): Promise<WebClient> {
   const email = `${tag}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@example.test`
-  const res = await fetch(`${base}/api/auth/register`, {
+  const password = 'correct horse battery'
+  const post = (path: string, body: unknown) => fetch(`${base}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'origin': base },
-    body: JSON.stringify({ email, password: 'correct horse battery', name: tag }),
+    body: JSON.stringify(body),
   })
-  if (res.status !== 201) throw new Error(`register: ${res.status} ${await res.text()}`)
+  const registered = await post('/api/auth/register', { email, password, name: tag })
+  if (registered.status !== 202) throw new Error(`register: ${registered.status} ${await registered.text()}`)
+  const res = await post('/api/auth/login', { email, password })
+  if (res.status !== 200) throw new Error(`login: ${res.status} ${await res.text()}`)
   return clientOn(base, res.headers.getSetCookie().map(c => c.split(';')[0]).join('; '))
 }
 
