@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, inject, it } from 'vitest'
 import { rootDir, SESSION_PASSWORD } from '../support/app'
+import { freePort } from '../support/ports'
 
 // Servers and scripts started by hand on one embedded data directory (no setupApp: each test owns its processes).
 const embedded = !process.env.DATABASE_URL
@@ -24,13 +25,6 @@ function dataDir(): string {
   return dir
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise(resolve => server.close(resolve))
-  return port
-}
 
 interface Proc { child: ChildProcess, output: () => string, exited: Promise<number | null> }
 

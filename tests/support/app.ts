@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { $fetch, fetch, setup, url } from '@nuxt/test-utils/e2e'
 import { inject } from 'vitest'
+import { freePortSync } from './ports'
 
 export const rootDir = resolve(import.meta.dirname, '../..')
 export const SESSION_PASSWORD = 'test-session-password-0123456789abcdef'
@@ -26,6 +27,7 @@ export function setupApp(env: Record<string, string> = {}) {
   return setup({
     rootDir,
     server: true,
+    port: freePortSync(),
     build: false,
     nuxtConfig: { nitro: { output: { dir: inject('outputDir') } } },
     env: { DATA_DIR: dataDir, NUXT_SESSION_PASSWORD: SESSION_PASSWORD, NUXT_PUBLIC_SITE_URL: '', ...OFFLINE, ...env },

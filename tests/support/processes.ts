@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { cpSync, mkdtempSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inject } from 'vitest'
 import { SESSION_PASSWORD } from './app'
 import { waitFor } from './services'
+import { freePort } from './ports'
 
 /**
  * The built app's processes, started and killed by the fault tests themselves: web servers
@@ -26,14 +26,6 @@ export interface WebProcess extends AppProcess {
   url: string
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 /** A data directory of its own: a copy of the migrated, catalogue-filled PGlite template. */
 export function embeddedDataDir(): string {

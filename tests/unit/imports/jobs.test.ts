@@ -1,5 +1,4 @@
 import { execFile, spawn } from 'node:child_process'
-import { createServer } from 'node:net'
 import { promisify } from 'node:util'
 import Redis from 'ioredis'
 import { sql } from 'kysely'
@@ -14,6 +13,7 @@ import type { AnalysisQueue } from '../../../server/jobs/queue'
 import { dropUpload, reconcile } from '../../../server/jobs/reconcile'
 import { EvictingRedisError } from '../../../server/jobs/redis-policy'
 import { fakeAnalyze, jobDeps, multipart, photo, receiveDeps, recordingQueue, useImportsDb } from './support'
+import { freePort } from '../../support/ports'
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))
 const REDIS_URL = process.env.REDIS_URL
@@ -216,14 +216,6 @@ describe.runIf(REDIS_URL)('BullMQ on REDIS_URL', () => {
   queueContract('BullMQ', () => createBullQueue(REDIS_URL!, { maxAttempts: 5 }), killBullWorkerMidPhoto)
 })
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 const hasRedisServer = await promisify(execFile)('redis-server', ['--version']).then(() => true, () => false)
 
