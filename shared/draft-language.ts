@@ -51,6 +51,8 @@ function languageClosestTo(read: string, names: NamedCandidate['names']): CardLa
     .sort((a, b) => b.score - a.score)
   const best = scored[0]
   if (!best || best.score < 0.5) return null
+  // A name several languages spell alike (`Ho-Oh`) says nothing about the language.
+  if (scored.filter(s => s.name === best.name).length > 1) return null
   const rival = scored.find(s => s.name !== best.name)
   return !rival || best.score - rival.score >= 0.15 ? best.lang : null
 }

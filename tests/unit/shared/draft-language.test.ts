@@ -29,6 +29,7 @@ describe('draftLanguage', () => {
 
   it('says English when nothing tells the languages apart, whatever the UI language', () => {
     expect(draftLanguage({ lang: null, name: 'Pikachu' }, pikachu)).toBe('en')
+    expect(draftLanguage({ lang: null, name: 'Ho-oh' }, { name: 'Ho-oh', names: { de: 'Ho-Oh', en: 'Ho-oh', fr: 'Ho-Oh' } })).toBe('en')
     expect(draftLanguage({ lang: null, name: 'Basie Women Co Ari' }, { ...sprigatito, name: 'Sprigatito' })).toBe('en')
     expect(draftLanguage({})).toBe('en')
   })
