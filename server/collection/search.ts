@@ -6,7 +6,8 @@ import { foldText } from '../catalog/source'
 // under the C collation PGlite uses). Set names have no folded column of their own.
 const ACCENTED = 'ÀÂÄÁÃÅàâäáãåÇçÉÈÊËéèêëÍÌÎÏíìîïÑñÓÒÔÖÕóòôöõÚÙÛÜúùûüÝýÿ'
 const PLAIN = 'AAAAAAaaaaaaCcEEEEeeeeIIIIiiiiNnOOOOOoooooUUUUuuuuYyy'
-const foldedSetNames = sql`lower(translate((select string_agg(value, ' | ') from jsonb_each_text(s.name)), ${ACCENTED}, ${PLAIN}))`
+// Every language's set name, folded, its words between single spaces (and one space before the first).
+const foldedSetNames = sql`' ' || regexp_replace(lower(translate((select string_agg(value, ' ') from jsonb_each_text(s.name)), ${ACCENTED}, ${PLAIN})), '[^a-z0-9]+', ' ', 'g')`
 
 const or = (parts: RawBuilder<SqlBool>[]) => sql<SqlBool>`(${sql.join(parts, sql` or `)})`
 const and = (parts: RawBuilder<SqlBool>[]) => (parts.length ? sql<SqlBool>`(${sql.join(parts, sql` and `)})` : sql<SqlBool>`true`)
@@ -17,15 +18,17 @@ function setCodeIs(code: string): RawBuilder<SqlBool> {
   return sql<SqlBool>`(upper(s.code) = ${upper} or upper(s.code_fr) = ${upper} or upper(s.tcg_online) = ${upper} or upper(s.id) = ${upper})`
 }
 
-/** One word of the query: in the card's names (any language), in its set's names, or its set's code. */
+/**
+ * One word of the query: in the card's names (any language), at the start of a word of its set's names
+ * (`prism` finds Évolutions Prismatiques, `pre` does not find Zénith Suprême), or its set's code.
+ */
 function wordMatches(word: string): RawBuilder<SqlBool> {
-  const like = `%${escapeLike(word)}%`
-  const parts = [sql<SqlBool>`c.search_text like ${like}`, sql<SqlBool>`${foldedSetNames} like ${like}`]
+  const parts = [sql<SqlBool>`c.search_text like ${`%${escapeLike(word)}%`}`, sql<SqlBool>`${foldedSetNames} like ${`% ${escapeLike(word)}%`}`]
   if (looksLikeSetToken(word)) parts.push(setCodeIs(word))
   return or(parts)
 }
 
-const words = (text: string | undefined) => foldText(text ?? '').split(/\s+/).filter(Boolean)
+const words = (text: string | undefined) => foldText(text ?? '').split(/[^\p{L}\p{N}]+/u).filter(Boolean)
 
 /**
  * The collection search box, read as the catalogue search reads it (catalog/query.ts): a card id; a

@@ -8,6 +8,6 @@ import { type OpenApiDocument, publicApiDocument } from '../../docs/openapi'
  */
 export default defineEventHandler(async (event) => {
   const generated = await generatedDocument(event) as unknown as OpenApiDocument
-  const origin = getRequestURL(event, { xForwardedHost: true, xForwardedProto: true }).origin
-  return publicApiDocument(generated, joinURL(origin, useRuntimeConfig(event).app.baseURL))
+  // The address the docs were asked at (its Host header), as Nitro's own document does.
+  return publicApiDocument(generated, joinURL(getRequestURL(event).origin, useRuntimeConfig(event).app.baseURL))
 })
