@@ -86,8 +86,9 @@ export default defineNuxtConfig({
     csrf: false,
   },
   routeRules: {
-    // The API reference viewer is a third-party page; the rest of the app keeps the strict policy.
+    // The API reference viewers are third-party pages; the rest of the app keeps the strict policy.
     '/api/docs': { security: { headers: { contentSecurityPolicy: false } } },
+    '/api/redoc': { security: { headers: { contentSecurityPolicy: false } } },
   },
 
   runtimeConfig: {
@@ -117,10 +118,12 @@ export default defineNuxtConfig({
     // cards within the hour) and writes today's collection values. See server/tasks/prices/refresh.ts.
     scheduledTasks: { '17 * * * *': ['prices:refresh'] },
     openAPI: {
-      production: 'runtime',
+      // Nitro's own document lists every route (pages, /__nuxt_error, /_i18n): it is served in development
+      // only; /api/_openapi.json (server/routes/api/_openapi.json.get.ts) serves the public API's.
+      production: false,
       meta: { title: 'Poke-ventory API', description: 'Pokémon TCG collection and photo import API', version: '1.0.0' },
-      route: '/api/_openapi.json',
-      // The viewer is served by server/routes/api/docs.get.ts from local files, not from a CDN.
+      route: '/_nitro/openapi.json',
+      // The viewers (server/routes/api/docs.get.ts, redoc.get.ts) are served from local files, not from a CDN.
       ui: { scalar: false, swagger: false },
     },
     externals: { traceInclude: runtimeAssets },
@@ -152,11 +155,15 @@ export default defineNuxtConfig({
         copyFileSync(join(ocrModelsDir, 'ppocr_keys_v1.txt'), join(keys, 'ppocr_keys_v1.txt'))
       })
     },
-    // Ship Swagger UI's two files with the public assets (the package holds 12 MB more that we do not need).
+    // Ship Swagger UI's two files and ReDoc's bundle with the public assets (the packages hold much more that we do not need).
     'nitro:build:public-assets': (nitro) => {
-      const target = join(nitro.options.output.publicDir, 'api/docs/assets')
-      mkdirSync(target, { recursive: true })
-      for (const file of ['swagger-ui-bundle.js', 'swagger-ui.css']) copyFileSync(join(packageDir('swagger-ui-dist'), file), join(target, file))
+      const copy = (dir: string, from: string, files: string[]) => {
+        const target = join(nitro.options.output.publicDir, dir)
+        mkdirSync(target, { recursive: true })
+        for (const file of files) copyFileSync(join(from, file), join(target, file))
+      }
+      copy('api/docs/assets', packageDir('swagger-ui-dist'), ['swagger-ui-bundle.js', 'swagger-ui.css'])
+      copy('api/redoc/assets', join(packageDir('redoc'), 'bundles'), ['redoc.standalone.js'])
     },
   },
 

@@ -12,7 +12,7 @@ export function useCardSearch(params: MaybeRefOrGetter<{ q?: string, set?: strin
 
 /**
  * The as-you-type catalogue search used where a wrong candidate is replaced: debounced, only the
- * last answer counts, no SSR (it only runs after the user types).
+ * last answer counts, no SSR (it only runs after the user types); `more()` appends the next page.
  */
 export function useCardPicker(pageSize = 8) {
   const { locale } = useI18n()
@@ -20,24 +20,20 @@ export function useCardPicker(pageSize = 8) {
   const debounced = useDebounced(q, 300)
   const results = ref<CatalogCard[]>([])
   const total = ref(0)
+  const page = ref(1)
   const loading = ref(false)
   const error = ref<unknown>(null)
   let seq = 0
 
-  watch(debounced, async (value) => {
+  async function load(value: string, nextPage: number) {
     const mine = ++seq
-    if (value.trim().length < 2) {
-      results.value = []
-      total.value = 0
-      loading.value = false
-      return
-    }
     loading.value = true
     try {
-      const res = await $fetch<CardSearchResult>('/api/cards', { query: { q: value.trim(), pageSize, lang: locale.value } })
+      const res = await $fetch<CardSearchResult>('/api/cards', { query: { q: value.trim(), page: nextPage, pageSize, lang: locale.value } })
       if (mine !== seq) return
-      results.value = res.items
+      results.value = nextPage === 1 ? res.items : [...results.value, ...res.items]
       total.value = res.total
+      page.value = nextPage
       error.value = null
     }
     catch (err) {
@@ -46,10 +42,24 @@ export function useCardPicker(pageSize = 8) {
     finally {
       if (mine === seq) loading.value = false
     }
+  }
+
+  watch(debounced, (value) => {
+    if (value.trim().length < 2) {
+      ++seq
+      results.value = []
+      total.value = 0
+      loading.value = false
+      return
+    }
+    return load(value, 1)
   })
   watch(q, (value) => { if (value.trim().length >= 2) loading.value = true })
 
-  return { q, results, total, loading, error }
+  const hasMore = computed(() => results.value.length < total.value)
+  const more = () => (hasMore.value && !loading.value ? load(debounced.value, page.value + 1) : undefined)
+
+  return { q, results, total, loading, error, hasMore, more }
 }
 
 export function useSets() {

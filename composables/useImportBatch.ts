@@ -1,27 +1,54 @@
 import type { CatalogCard } from '~~/shared/schemas/catalog'
 import type { BatchDto, BatchListDto, DraftCandidate, DraftDto } from '~~/shared/schemas/imports'
-import { CARD_LANGUAGES } from '~~/shared/schemas/collection'
+import { draftLanguage } from '~~/shared/draft-language'
+import { type MatchLevel, matchLevel } from '~~/shared/review'
 import type { CopyFields } from './useCollection'
+
+/** A card picked from the catalogue search rather than from the candidates. */
+export type PickedCard = Pick<DraftCandidate, 'cardId' | 'name' | 'names' | 'setId' | 'setName' | 'number'> & { setCode?: string | null }
 
 /** What the user has chosen on a review tile before confirming. */
 export interface DraftChoice extends CopyFields {
   cardId: string | null
-  /** A card picked from the catalogue search rather than from the candidates. */
-  picked?: (Pick<DraftCandidate, 'cardId' | 'name' | 'setId' | 'setName' | 'number'> & { setCode?: string | null }) | null
+  picked?: PickedCard | null
+  /** The collector chose the card themselves (a tap on a candidate, a search): it counts as sure. */
+  chosen?: boolean
+  /** The collector set the language: a change of card no longer changes it. */
+  languageSet?: boolean
 }
 
-/** Starting choice for a draft: a confident first candidate is preselected, otherwise nothing is. */
-export function initialChoice(draft: DraftDto, fallbackLanguage: string): DraftChoice {
-  const lang = draft.read.lang && (CARD_LANGUAGES as readonly string[]).includes(draft.read.lang) ? draft.read.lang : fallbackLanguage
+/** The candidate (or picked card) a choice points at. */
+export function chosenCard(draft: DraftDto, choice: Pick<DraftChoice, 'cardId' | 'picked'>): DraftCandidate | PickedCard | null {
+  return draft.candidates.find(c => c.cardId === choice.cardId) ?? (choice.picked?.cardId === choice.cardId ? choice.picked ?? null : null)
+}
+
+/** The language a draft's card is printed in, as far as what was read tells (never the UI's language). */
+export function languageFor(draft: DraftDto, card: DraftCandidate | PickedCard | null): string {
+  // A picked card is named in the UI's language: only its names by language say anything.
+  const named = card && !('score' in card) ? { name: card.names.en ?? card.name, names: card.names } : card
+  return draftLanguage(draft.read, named)
+}
+
+/** Starting choice for a draft: its first candidate, whatever its score (a tap on Add, or one on "add all"). */
+export function initialChoice(draft: DraftDto): DraftChoice {
+  const first = draft.candidates[0] ?? null
   return {
-    cardId: draft.confident ? draft.candidates[0]?.cardId ?? null : null,
+    cardId: first?.cardId ?? null,
     picked: null,
     quantity: 1,
     condition: 'NM',
-    language: lang,
+    language: languageFor(draft, first),
     // Empty: the chosen card's own printing (its variants decide; see CopyFields).
     finish: '',
   }
+}
+
+/** How sure the chosen card of a pending draft is; null when nothing is chosen. */
+export function choiceLevel(draft: DraftDto, choice: DraftChoice | undefined): MatchLevel | null {
+  if (!choice?.cardId) return null
+  if (choice.chosen || choice.picked?.cardId === choice.cardId) return 'sure'
+  const i = draft.candidates.findIndex(c => c.cardId === choice.cardId)
+  return i < 0 ? null : matchLevel(draft.candidates[i]!.score, i === 0, draft.confident)
 }
 
 /** One import batch (`GET /api/imports/batches/:id`) and the review actions on its drafts (async: see useCollection). */
@@ -50,7 +77,14 @@ export async function useImportBatch(id: MaybeRefOrGetter<string>) {
     return res.draft
   }
 
-  return { ...fetch, select, dismiss, replaceDraft }
+  /** Takes an added card back out of the collection; the draft is pending again. */
+  async function undo(draft: DraftDto) {
+    const res = await $fetch<{ draft: DraftDto }>(`/api/imports/drafts/${draft.id}/undo`, { method: 'POST' })
+    replaceDraft(res.draft)
+    return res.draft
+  }
+
+  return { ...fetch, select, dismiss, undo, replaceDraft }
 }
 
 export function useImportBatches(pageSize: number, key = 'batches') {

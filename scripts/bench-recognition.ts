@@ -20,7 +20,7 @@ import { readCatalogFile } from '../server/catalog/source'
 import {
   analyzePhoto, buildCatalogIndex, type CatalogIndex, catalogEntriesFromFile, createTextReader, OCR_ENGINES, type PhotoAnalysis,
 } from '../server/recognition'
-import { CLIENT_JPEG_QUALITY, clientResizeTarget } from '../shared/upload'
+import { CLIENT_RESIZE_JPEG_QUALITY, clientResizeTarget } from '../shared/upload'
 
 interface LabelCard { cardId: string | null, certain?: boolean }
 interface LabelPhoto { file: string, kind: string, cards: LabelCard[] }
@@ -70,7 +70,7 @@ async function asUploaded(bytes: Buffer): Promise<Buffer> {
   const meta = await sharp(bytes).rotate().toBuffer({ resolveWithObject: true }).then(r => r.info)
   const target = clientResizeTarget(meta.width, meta.height)
   if (!target.resized) return bytes
-  return sharp(bytes).rotate().resize(target.width, target.height).jpeg({ quality: Math.round(CLIENT_JPEG_QUALITY * 100) }).toBuffer()
+  return sharp(bytes).rotate().resize(target.width, target.height).jpeg({ quality: Math.round(CLIENT_RESIZE_JPEG_QUALITY * 100) }).toBuffer()
 }
 
 async function bench(engine: string, photos: LabelPhoto[], index: CatalogIndex) {

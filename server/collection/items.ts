@@ -1,6 +1,6 @@
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
 import type { CollectionFilter } from '../../shared/schemas/collection'
-import { foldText } from '../catalog/source'
+import { collectionSearch } from './search'
 import type { Database, LocalizedNames, UserCardRow } from '../database/schema'
 import { cardImagePath } from '../card-images/urls'
 import type { CollectionItem, UserCard } from '../../shared/types/collection'
@@ -17,7 +17,7 @@ export function userCardsQuery(db: Kysely<Database>, userId: string): Joined {
     .where('uc.user_id', '=', userId) as unknown as Joined
 }
 
-/** Applies the shared filters; `q` matches any language's folded name, or a card id exactly. */
+/** Applies the shared filters; `q` is read as the catalogue search reads it (collection/search.ts). */
 export function applyFilter(query: Joined, filter: Partial<CollectionFilter>): Joined {
   let q = query
   if (filter.set) {
@@ -28,11 +28,7 @@ export function applyFilter(query: Joined, filter: Partial<CollectionFilter>): J
   if (filter.condition) q = q.where('uc.condition', '=', filter.condition)
   if (filter.finish) q = q.where('uc.finish', '=', filter.finish)
   if (filter.location) q = q.where(sql`lower(uc.location)`, '=', filter.location.toLowerCase())
-  if (filter.q) {
-    const needle = `%${foldText(filter.q).replace(/[\\%_]/g, m => `\\${m}`)}%`
-    const id = filter.q.toLowerCase()
-    q = q.where(eb => eb.or([eb('c.search_text', 'like', needle), eb(sql`lower(c.id)`, '=', id)]))
-  }
+  if (filter.q) q = q.where(collectionSearch(filter.q))
   return q
 }
 

@@ -90,8 +90,13 @@ export const collectionListQuerySchema = collectionFilterSchema.extend({
 })
 
 export const IMPORT_MODES = ['add', 'replace'] as const
+const flag = z.enum(['true', 'false', '1', '0']).transform(v => v === 'true' || v === '1')
 export const collectionImportQuerySchema = z.object({
   mode: z.enum(IMPORT_MODES).default('add'),
+  /** Answer what the import would do (added, merged, rejected lines) and write nothing. */
+  dryRun: flag.default(false),
+  /** Import the lines that can be, and report the others, instead of refusing the whole file. */
+  skipInvalid: flag.default(false),
 })
 
 export type CollectionAddInput = z.infer<typeof collectionAddSchema>

@@ -1,7 +1,9 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { setupApp, url } from '../support/app'
-import { DESKTOP, launchBrowser, openPage, PHONE, screenshot, signUpInBrowser, waitForHydration, expectAttribute, expectCount, expectExactText, expectText, expectValue } from '../support/browser'
+import { DESKTOP, expectContentFits, expectNoHorizontalOverflow, launchBrowser, openPage, PHONE, screenshot, signUpInBrowser, waitForHydration, expectAttribute, expectCount, expectExactText, expectText, expectValue } from '../support/browser'
+
+const SMALL_PHONE = { width: 360, height: 780 }
 
 setupApp()
 
@@ -78,19 +80,23 @@ describe('web UI pages', () => {
       ['account', '/account'],
       ['not-found', '/sets/no-such-set'],
     ]
-    for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
+    const sizes = [['phone', PHONE, 'en'], ['desktop', DESKTOP, 'en'], ['phone360-fr', SMALL_PHONE, 'fr'], ['phone-fr', PHONE, 'fr']] as const
+    for (const [size, viewport, lang] of sizes) {
       await page.setViewportSize(viewport)
+      if (lang === 'fr') await page.context().addCookies([{ name: 'pkv_locale', value: 'fr', url: base() }])
       for (const [name, path] of pages) {
         const res = await page.goto(path)
         expect(res?.status(), path).toBe(name === 'not-found' ? 404 : 200)
         await waitForHydration(page)
         await page.waitForLoadState('networkidle')
-        // Nothing wider than the screen (the table view scrolls inside its own box).
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
-        expect(overflow, `${path} at ${size}`).toBeLessThanOrEqual(0)
+        // Nothing wider than the screen (the table view scrolls inside its own box). At 360 px the
+        // pages' own content is checked; the layout's bars there are the navigation's (issue 21).
+        if (viewport.width < PHONE.width) await expectContentFits(page, `${path} at ${size}`)
+        else await expectNoHorizontalOverflow(page, `${path} at ${size}`)
         await screenshot(page, `${size}-${name}`)
       }
     }
+    await page.context().addCookies([{ name: 'pkv_locale', value: 'en', url: base() }])
     // The set page shows the card added above in its completion.
     await page.goto('/sets/sv03.5')
     await waitForHydration(page)

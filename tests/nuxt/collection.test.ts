@@ -209,7 +209,7 @@ describe('CSV export and import', () => {
 
     const lea = await signUp('lea')
     const imported = await lea.api('/api/collection/import', { method: 'POST', body: csv, headers: { 'content-type': 'text/csv' } })
-    expect(imported).toEqual({ format: 'pokeventory', mode: 'add', imported: 3, cards: 8, skipped: 0 })
+    expect(imported).toEqual({ format: 'pokeventory', mode: 'add', imported: 3, cards: 8, skipped: 0, rejected: [] })
     const strip = (p: any) => p.items.map(({ id: _i, createdAt: _c, updatedAt: _u, ...rest }: any) => rest)
     expect(strip(await list(lea, 'sort=number'))).toEqual(strip(await list(kim, 'sort=number')))
 
@@ -233,7 +233,7 @@ describe('CSV export and import', () => {
     ].join('\r\n')
     const res = await csvUpload(max, csv, { name: 'all-folders.csv', type: 'text/csv' })
     expect(res.status).toBe(200)
-    expect(await res.json()).toEqual({ format: 'dragonshield', mode: 'add', imported: 3, cards: 4, skipped: 0 })
+    expect(await res.json()).toEqual({ format: 'dragonshield', mode: 'add', imported: 3, cards: 4, skipped: 0, rejected: [] })
     const items = (await list(max, 'sort=number')).items
     expect(items.map((i: any) => [i.cardId, i.quantity, i.condition, i.finish, i.language, i.location])).toEqual([
       ['base1-4', 1, 'MP', 'holo', 'en', 'Vintage'],
@@ -294,9 +294,9 @@ describe('CSV export and import', () => {
     const body = await res.json()
     expect(body.message).toMatch(/Nothing was imported/)
     expect(body.errors).toEqual([
-      { line: 3, message: expect.stringMatching(/is "Sprigatito", not "Mewtwo"/) },
-      { line: 4, message: expect.stringMatching(/Unknown language/) },
-      { line: 5, message: expect.stringMatching(/Unknown set/) },
+      { line: 3, message: expect.stringMatching(/is "Sprigatito", not "Mewtwo"/), code: 'wrongName', params: { set: 'PAL', number: '012', found: 'Sprigatito', name: 'Mewtwo' } },
+      { line: 4, message: expect.stringMatching(/Unknown language/), code: 'unknownLanguage', params: { value: 'Klingon' } },
+      { line: 5, message: expect.stringMatching(/Unknown set/), code: 'unknownSet', params: { value: 'ZZZ' } },
     ])
     expect(body.data.errors).toEqual(body.errors)
     expect((await list(pam)).totals).toEqual({ cards: 1, distinct: 1, rows: 1 })

@@ -33,6 +33,7 @@ const ROUTES: FuzzRoute[] = [
   { file: 'collection/[id].patch.ts', method: 'PATCH', schema: collectionPatchSchema, path: t => `/api/collection/${t.rowId}` },
   { file: 'imports/drafts/[id]/select.post.ts', method: 'POST', schema: draftSelectSchema, path: () => `/api/imports/drafts/${NO_ROW}/select` },
   { file: 'imports/drafts/[id]/dismiss.post.ts', method: 'POST', schema: z.object({}), path: () => `/api/imports/drafts/${NO_ROW}/dismiss` },
+  { file: 'imports/drafts/[id]/undo.post.ts', method: 'POST', schema: z.object({}), path: () => `/api/imports/drafts/${NO_ROW}/undo` },
   // Multipart routes: a JSON body must be refused cleanly all the same.
   { file: 'imports/batches/index.post.ts', method: 'POST', schema: z.object({ files: z.array(z.string()) }), path: () => '/api/imports/batches' },
   { file: 'collection/import.post.ts', method: 'POST', schema: z.object({ csv: z.string() }), path: () => '/api/collection/import' },

@@ -137,3 +137,15 @@ export async function expectNoHorizontalOverflow(page: Page, label = page.url())
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
   vitestExpect(overflow, `horizontal overflow on ${label}`).toBeLessThanOrEqual(0)
 }
+
+/**
+ * Fails when the page's own content (`main`) is wider than the screen, whatever the layout around it
+ * does (at 360 px the layout's top and tab bars are checked apart).
+ */
+export async function expectContentFits(page: Page, label = page.url()) {
+  const overflow = await page.evaluate(() => {
+    const main = document.querySelector('main')!
+    return Math.max(main.scrollWidth - main.clientWidth, Math.ceil(main.getBoundingClientRect().right - window.innerWidth))
+  })
+  vitestExpect(overflow, `content wider than the screen on ${label}`).toBeLessThanOrEqual(0)
+}

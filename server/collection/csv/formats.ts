@@ -16,8 +16,13 @@ import { foldText } from '../../catalog/source'
  * - `tcgplayer-seller`: TCGplayer's seller inventory export (`TCGplayer Id, Product Line, Set Name,
  *   Product Name, Title, Number, Rarity, Condition, …, Total Quantity, Add to Quantity, …`) where the
  *   printing rides on the condition ("Near Mint Reverse Holofoil").
+ * - `cardmarket`: Cardmarket's stock export (`cardmarketId, quantity, name, set, setCode, cn, condition,
+ *   language, isFoil, isPlayset, isSigned[, isFirstEd, isReverseHolo], price, comment[, location], nameDE,
+ *   nameES, nameFR, nameIT, rarity, listedAt`), and its older semicolon one (`idArticle; idProduct; English
+ *   Name; Local Name; Exp.; Exp. Name; Price; Language; Condition; Foil?; Signed?; Playset?; …; Amount`,
+ *   languages as Cardmarket's numbers). Conditions on Cardmarket's scale: MT, NM, EX, GD, LP, PL, PO.
  */
-export const CSV_FORMATS = ['pokeventory', 'dragonshield', 'manabox', 'tcgplayer', 'tcgplayer-seller'] as const
+export const CSV_FORMATS = ['pokeventory', 'dragonshield', 'manabox', 'tcgplayer', 'tcgplayer-seller', 'cardmarket'] as const
 export type CsvFormatId = (typeof CSV_FORMATS)[number]
 
 /** What a line tells about which catalogue card it is; the resolver decides (csv/resolve.ts). */
@@ -34,8 +39,19 @@ export interface CardRef {
  * A quantity of 0 means "not owned" (seller exports list those); the importer skips such lines. */
 export type MappedLine = Omit<CollectionAddInput, 'cardId'> & { ref: CardRef }
 
+/** What went wrong on a line, as a code the UI translates (with `params`), next to the English message. */
+export type CsvProblemCode =
+  | 'unknownCondition' | 'unknownFinish' | 'unknownLanguage' | 'invalidQuantity' | 'invalidPrice' | 'unknownCurrency'
+  | 'invalidDate' | 'notPokemon' | 'unknownCardId' | 'unknownSet' | 'cannotTell' | 'severalNumbered' | 'wrongName'
+  | 'noNumber' | 'severalNamed' | 'noName' | 'cannotTellInSet' | 'invalidField' | 'finishNotOfCard' | 'tooMany' | 'noCards'
+export type ProblemParams = Record<string, string | number>
+
 /** A problem with one line, reported to the user with its line number. */
-export class LineProblem extends Error {}
+export class LineProblem extends Error {
+  constructor(message: string, readonly code: CsvProblemCode, readonly params: ProblemParams = {}) {
+    super(message)
+  }
+}
 
 /** Header names compared case- and space-insensitively. */
 export const headerKey = (h: string) => h.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/[\s_]+/g, ' ')
@@ -52,6 +68,7 @@ export function detectFormat(headers: string[]): CsvFormatId | undefined {
   if (has(set, 'Simple Name') || has(set, 'Name', 'Product ID', 'SKU', 'Quantity')) return 'tcgplayer'
   if (has(set, 'TCGplayer Id', 'Product Name')) return 'tcgplayer-seller'
   if (has(set, 'Card Name', 'Quantity') && (has(set, 'Folder Name') || has(set, 'Trade Quantity') || has(set, 'Printing'))) return 'dragonshield'
+  if (has(set, 'cardmarketId', 'quantity') || has(set, 'idProduct', 'Amount') || has(set, 'idArticle', 'Exp. Name')) return 'cardmarket'
   return undefined
 }
 
@@ -73,7 +90,7 @@ export function mapCondition(raw: string | undefined): Condition {
   const key = squash(raw ?? '')
   if (!key) return 'NM'
   const condition = CONDITION_WORDS[key]
-  if (!condition) throw new LineProblem(`Unknown condition "${raw}"`)
+  if (!condition) throw new LineProblem(`Unknown condition "${raw}"`, 'unknownCondition', { value: raw ?? '' })
   return condition
 }
 
@@ -91,7 +108,7 @@ export function mapFinish(raw: string | undefined): Finish | undefined {
   const key = squash(raw ?? '')
   if (!key) return undefined
   const finish = FINISH_WORDS[key]
-  if (!finish) throw new LineProblem(`Unknown printing/finish "${raw}"`)
+  if (!finish) throw new LineProblem(`Unknown printing/finish "${raw}"`, 'unknownFinish', { value: raw ?? '' })
   return finish
 }
 
@@ -122,14 +139,14 @@ export function mapLanguage(raw: string | undefined): CardLanguage {
   const key = squash(raw ?? '')
   if (!key) return 'en'
   const language = LANGUAGE_WORDS[key]
-  if (!language) throw new LineProblem(`Unknown language "${raw}"`)
+  if (!language) throw new LineProblem(`Unknown language "${raw}"`, 'unknownLanguage', { value: raw ?? '' })
   return language
 }
 
 /** A whole number of copies; empty counts as 1 for formats where the column may be blank. */
 export function parseQuantity(raw: string | undefined, label = 'quantity'): number {
   const text = (raw ?? '').trim()
-  if (!/^\d{1,6}$/.test(text)) throw new LineProblem(`Invalid ${label} "${raw ?? ''}" (a whole number ≥ 0)`)
+  if (!/^\d{1,6}$/.test(text)) throw new LineProblem(`Invalid ${label} "${raw ?? ''}" (a whole number ≥ 0)`, 'invalidQuantity', { value: raw ?? '' })
   return Number.parseInt(text, 10)
 }
 
@@ -137,12 +154,12 @@ export function parseQuantity(raw: string | undefined, label = 'quantity'): numb
 export function parsePrice(raw: string | undefined): number | null {
   let text = (raw ?? '').trim()
   if (!text) return null
-  if (text.startsWith('-')) throw new LineProblem(`Invalid price "${raw}"`)
+  if (text.startsWith('-')) throw new LineProblem(`Invalid price "${raw}"`, 'invalidPrice', { value: raw ?? '' })
   text = text.replace(/[^\d.,]/g, '')
   if (text.includes(',') && !text.includes('.')) text = text.replace(',', '.')
   else text = text.replace(/,/g, '')
   const value = Number(text)
-  if (!text || !Number.isFinite(value)) throw new LineProblem(`Invalid price "${raw}"`)
+  if (!text || !Number.isFinite(value)) throw new LineProblem(`Invalid price "${raw}"`, 'invalidPrice', { value: raw ?? '' })
   return value
 }
 
@@ -159,7 +176,7 @@ export function parseCurrency(raw: string | undefined): PaidCurrency | null {
   const key = (raw ?? '').trim().toLowerCase()
   if (!key) return null
   const currency = CURRENCY_WORDS[key]
-  if (!currency) throw new LineProblem(`Unknown currency "${raw}" (use ${PAID_CURRENCIES.join(', ')})`)
+  if (!currency) throw new LineProblem(`Unknown currency "${raw}" (use ${PAID_CURRENCIES.join(', ')})`, 'unknownCurrency', { value: raw ?? '', allowed: PAID_CURRENCIES.join(', ') })
   return currency
 }
 
@@ -175,7 +192,7 @@ export function currencyOfPrice(raw: string | undefined): PaidCurrency | null {
 function isoDate(y: number, m: number, d: number, raw: string): string {
   const date = new Date(Date.UTC(y, m - 1, d))
   if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) {
-    throw new LineProblem(`Invalid date "${raw}"`)
+    throw new LineProblem(`Invalid date "${raw}"`, 'invalidDate', { value: raw })
   }
   return date.toISOString().slice(0, 10)
 }
@@ -193,7 +210,7 @@ export function parseDate(raw: string | undefined): string | null {
   if (m) return isoDate(+m[3]!, +m[2]!, +m[1]!, text)
   m = text.match(/^(\d{1,2})\/(\d{1,2})\/(\d{4})(?: .*)?$/)
   if (m) return isoDate(+m[3]!, +m[1]!, +m[2]!, text)
-  throw new LineProblem(`Unrecognised date "${raw}" (use YYYY-MM-DD)`)
+  throw new LineProblem(`Unrecognised date "${raw}" (use YYYY-MM-DD)`, 'invalidDate', { value: raw ?? '' })
 }
 
 const text = (v: string | undefined) => (v ?? '').trim() || null
@@ -204,6 +221,32 @@ export const unguardCell = (v: string) => (/^'[=+\-@\t\r]/.test(v) ? v.slice(1) 
 
 /** "Charizard - 4/102", "Pikachu (Secret)" → "Charizard", "Pikachu": TCGplayer decorates names. */
 export const plainName = (name: string) => name.replace(/\s+-\s+[\w.]+(?:\/[\w.]+)?\s*$/, '').replace(/\s*\([^)]*\)\s*$/, '').trim()
+
+/**
+ * Cardmarket's seven grades on our five: the usual equivalence (Mint and Near Mint are near mint,
+ * Excellent is lightly played, Good and Light Played are moderately played, Played is heavily played,
+ * Poor is damaged). Its export writes the codes or the words (`near_mint`).
+ */
+const CARDMARKET_CONDITIONS: Record<string, Condition> = {
+  mt: 'NM', mint: 'NM', nm: 'NM', nearmint: 'NM', ex: 'LP', excellent: 'LP', gd: 'MP', good: 'MP',
+  lp: 'MP', lightplayed: 'MP', lightlyplayed: 'MP', pl: 'HP', played: 'HP', po: 'DMG', poor: 'DMG',
+}
+
+/** A Cardmarket condition (MT, NM, EX, GD, LP, PL, PO) → our scale; empty → NM. */
+export function mapCardmarketCondition(raw: string | undefined): Condition {
+  const key = squash(raw ?? '')
+  if (!key) return 'NM'
+  const condition = CARDMARKET_CONDITIONS[key]
+  if (!condition) throw new LineProblem(`Unknown Cardmarket condition "${raw}" (MT, NM, EX, GD, LP, PL or PO)`, 'unknownCondition', { value: raw ?? '' })
+  return condition
+}
+
+/** Cardmarket's language numbers (its older export): 1 English, 2 French, 3 German, 4 Spanish, 5 Italian, 6 Chinese, 7 Japanese, 8 Portuguese, 10 Korean, 11 Chinese. */
+const CARDMARKET_LANGUAGES: Record<string, CardLanguage> = { 1: 'en', 2: 'fr', 3: 'de', 4: 'es', 5: 'it', 6: 'zh', 7: 'ja', 8: 'pt', 10: 'ko', 11: 'zh' }
+const cardmarketLanguage = (raw: string) => CARDMARKET_LANGUAGES[raw.trim()] ?? mapLanguage(raw)
+
+/** Cardmarket's flags: `1`, `true`, `X` (older export) are set; empty or `0`/`false` are not. */
+const flag = (raw: string) => /^(1|true|x|yes)$/i.test(raw.trim())
 
 /** What a format has no column for: no grading, place, notes, price or date. */
 const NO_DETAILS = { grader: null, grade: null, certNumber: null, location: null, notes: null, pricePaid: null, pricePaidCurrency: null, acquiredAt: null } as const
@@ -281,7 +324,7 @@ const MAPPERS: Record<CsvFormatId, (get: Row) => MappedLine> = {
   }),
   'tcgplayer-seller': (get) => {
     const line = get('Product Line').trim()
-    if (line && squash(line) !== 'pokemon') throw new LineProblem(`Not a Pokémon card (product line "${line}")`)
+    if (line && squash(line) !== 'pokemon') throw new LineProblem(`Not a Pokémon card (product line "${line}")`, 'notPokemon', { value: line })
     const total = parseQuantity(get('Total Quantity') || '0', 'total quantity')
     const { condition, finish } = mapConditionWithPrinting(get('Condition'))
     return {
@@ -291,6 +334,24 @@ const MAPPERS: Record<CsvFormatId, (get: Row) => MappedLine> = {
       language: 'en',
       finish,
       ...NO_DETAILS,
+    }
+  },
+  cardmarket: (get) => {
+    // A playset is four copies sold as one article.
+    const quantity = parseQuantity(get('quantity', 'Amount')) * (flag(get('isPlayset', 'Playset?')) ? 4 : 1)
+    const finish: Finish | undefined = flag(get('isFirstEd', 'First Ed?')) ? 'first-edition'
+      : flag(get('isReverseHolo', 'Reverse Holo?')) ? 'reverse'
+        : flag(get('isFoil', 'Foil?')) ? 'holo' : undefined
+    return {
+      ref: { setCode: opt(get('setCode', 'Exp.')), setName: opt(get('set', 'Exp. Name')), number: opt(get('cn')), name: opt(get('name', 'English Name')) },
+      quantity,
+      condition: mapCardmarketCondition(get('condition', 'Condition')),
+      language: cardmarketLanguage(get('language', 'Language')),
+      finish,
+      ...NO_DETAILS,
+      // The price is what the card is listed for, not what it cost: left out.
+      location: text(get('location')),
+      notes: text(get('comment', 'Comments')),
     }
   },
 }

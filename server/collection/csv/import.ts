@@ -6,7 +6,7 @@ import type { Database, NewUserCard } from '../../database/schema'
 import { getUserCurrency } from '../../prices/currency'
 import { CollectionError } from '../add'
 import { finishForCard } from '../finish'
-import { type CsvFormatId, detectFormat, headerKey, LineProblem, type MappedLine, mapRow } from './formats'
+import { type CsvFormatId, type CsvProblemCode, detectFormat, headerKey, LineProblem, type MappedLine, mapRow, type ProblemParams } from './formats'
 import { CatalogIndex } from './resolve'
 
 export const IMPORT_MAX_BYTES = 5 * 1024 * 1024
@@ -14,10 +14,20 @@ export const IMPORT_MAX_ROWS = 50_000
 /** Past this many bad lines the answer lists no more (the file is clearly not what we think). */
 const MAX_REPORTED_ERRORS = 200
 
-export interface LineError { line: number, message: string }
+/** A line that cannot be imported: its English `message`, and a `code` with `params` that the UI translates. */
+export interface LineError { line: number, message: string, code: CsvProblemCode, params: ProblemParams }
+
+/** What is wrong with the file as a whole, for the UI to translate. */
+export type CsvFileProblem = 'binary' | 'empty' | 'tooManyLines' | 'unreadable' | 'noHeader' | 'unknownColumns' | 'tooLarge' | 'notCsv' | 'badMode' | 'linesRejected'
 
 export class CsvImportError extends Error {
-  constructor(readonly statusCode: 400 | 413 | 415 | 422, message: string, readonly errors: LineError[] = []) {
+  constructor(
+    readonly statusCode: 400 | 413 | 415 | 422,
+    message: string,
+    readonly errors: LineError[] = [],
+    readonly code: CsvFileProblem = 'linesRejected',
+    readonly params: ProblemParams = {},
+  ) {
     super(message)
     this.name = 'CsvImportError'
   }
@@ -32,11 +42,13 @@ export interface ImportResult {
   cards: number
   /** Lines with a quantity of 0 (seller exports list cards not in stock). */
   skipped: number
+  /** Lines left out because they could not be imported (only with `skipInvalid`). */
+  rejected: LineError[]
 }
 
 /** UTF-8 text (BOM dropped); Windows-1252 when it is not UTF-8; 415 for binary data. */
 export function decodeCsvBytes(bytes: Uint8Array): string {
-  if (bytes.includes(0)) throw new CsvImportError(415, 'This is not a CSV file (binary data)')
+  if (bytes.includes(0)) throw new CsvImportError(415, 'This is not a CSV file (binary data)', [], 'binary')
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '')
   }
@@ -61,7 +73,7 @@ export function parseCsvText(text: string): { headers: string[], records: CsvRec
     body = body.slice(sep[0].length)
     lineOffset = 1
   }
-  if (!body.trim()) throw new CsvImportError(400, 'The CSV file is empty')
+  if (!body.trim()) throw new CsvImportError(400, 'The CSV file is empty', [], 'empty')
 
   const rows: { cells: string[], line: number }[] = []
   let pos = 0
@@ -81,12 +93,12 @@ export function parseCsvText(text: string): { headers: string[], records: CsvRec
       newlinesUntil(start)
       rows.push({ cells: result.data, line: line + lineOffset })
       newlinesUntil(result.meta.cursor)
-      if (rows.length > IMPORT_MAX_ROWS + 1) throw new CsvImportError(413, `Too many lines (at most ${IMPORT_MAX_ROWS})`)
+      if (rows.length > IMPORT_MAX_ROWS + 1) throw new CsvImportError(413, `Too many lines (at most ${IMPORT_MAX_ROWS})`, [], 'tooManyLines', { max: IMPORT_MAX_ROWS })
     },
   })
-  if (parseError) throw new CsvImportError(400, `This is not a readable CSV file: ${parseError}`)
+  if (parseError) throw new CsvImportError(400, `This is not a readable CSV file: ${parseError}`, [], 'unreadable')
   const [header, ...data] = rows
-  if (!header || header.cells.length < 2) throw new CsvImportError(400, 'This is not a CSV file with a header line')
+  if (!header || header.cells.length < 2) throw new CsvImportError(400, 'This is not a CSV file with a header line', [], 'noHeader')
   const keys = header.cells.map(headerKey)
   const records = data.map(({ cells, line }) => {
     const record: Record<string, string> = {}
@@ -105,7 +117,8 @@ export function mapCsv(text: string): { format: CsvFormatId, lines: PlannedLine[
   const { headers, records } = parseCsvText(text)
   const format = detectFormat(headers)
   if (!format) {
-    throw new CsvImportError(400, `Unrecognised CSV columns (${headers.slice(0, 8).join(', ')}); expected a Poke-ventory, Dragon Shield, ManaBox or TCGplayer export`)
+    const columns = headers.slice(0, 8).join(', ')
+    throw new CsvImportError(400, `Unrecognised CSV columns (${columns}); expected a Poke-ventory, Cardmarket, Dragon Shield, ManaBox or TCGplayer export`, [], 'unknownColumns', { columns })
   }
   const lines: PlannedLine[] = []
   const errors: LineError[] = []
@@ -115,7 +128,7 @@ export function mapCsv(text: string): { format: CsvFormatId, lines: PlannedLine[
     }
     catch (error) {
       if (!(error instanceof LineProblem)) throw error
-      errors.push({ line, message: error.message })
+      errors.push({ line, message: error.message, code: error.code, params: error.params })
     }
   }
   return { format, lines, errors }
@@ -145,22 +158,29 @@ async function loadIndex(db: Kysely<Database>, lines: PlannedLine[]): Promise<Ca
   return index
 }
 
+type RowKind = Pick<NewUserCard, 'card_id' | 'condition' | 'language' | 'finish' | 'grader' | 'grade' | 'cert_number'>
+/** A row's kind: copies of one kind are one row (the collection's unique index). */
+const kindKey = (r: RowKind) => JSON.stringify([r.card_id, r.condition, r.language, r.finish, r.grader ?? '', r.grade ?? '', r.cert_number ?? ''])
 const identityKey = (cardId: string, finish: string, l: MappedLine) =>
-  JSON.stringify([cardId, l.condition, l.language, finish, l.grader ?? '', l.grade ?? '', l.certNumber ?? ''])
+  kindKey({ card_id: cardId, condition: l.condition, language: l.language, finish: finish as RowKind['finish'], grader: l.grader, grade: l.grade, cert_number: l.certNumber })
 
-/**
- * Imports a CSV into the user's collection, all or nothing: every line is mapped and matched to a
- * catalogue card first; any failure → CsvImportError(422) listing the lines, nothing written. Else one
- * transaction adds the copies (same-kind lines add up, as POST does), after deleting everything the
- * user had in `replace` mode.
- */
-export async function importCollectionCsv(db: Kysely<Database>, userId: string, text: string, mode: ImportMode = 'add'): Promise<ImportResult> {
+type PlannedRow = NewUserCard & { lines: number[] }
+
+interface ImportPlan {
+  format: CsvFormatId
+  rows: Map<string, PlannedRow>
+  errors: LineError[]
+  skipped: number
+}
+
+/** Maps every line and matches it to a catalogue card, grouping same-kind lines as POST does; nothing is written. */
+async function planImport(db: Kysely<Database>, userId: string, text: string): Promise<ImportPlan> {
   const { format, lines, errors } = mapCsv(text)
   const index = await loadIndex(db, lines)
   // A price written without a currency is taken to be in the currency the user values the collection in.
   const currency = await getUserCurrency(db, userId)
 
-  const rows = new Map<string, NewUserCard & { lines: number[] }>()
+  const rows = new Map<string, PlannedRow>()
   let skipped = 0
   for (const line of lines) {
     if (line.quantity === 0) {
@@ -169,14 +189,15 @@ export async function importCollectionCsv(db: Kysely<Database>, userId: string, 
     }
     const resolution = index.resolve(line.ref)
     if ('error' in resolution) {
-      errors.push({ line: line.line, message: resolution.error })
+      errors.push({ line: line.line, message: resolution.error, code: resolution.code, params: resolution.params })
       continue
     }
     // The same length and range rules as POST /api/collection.
     const checked = copyFieldsSchema.safeParse(line)
     if (!checked.success) {
       const issue = checked.error.issues[0]!
-      errors.push({ line: line.line, message: `${issue.path.join('.')}: ${issue.message}` })
+      const field = issue.path.join('.')
+      errors.push({ line: line.line, message: `${field}: ${issue.message}`, code: 'invalidField', params: { field } })
       continue
     }
     const c = checked.data
@@ -187,7 +208,7 @@ export async function importCollectionCsv(db: Kysely<Database>, userId: string, 
     }
     catch (error) {
       if (!(error instanceof CollectionError)) throw error
-      errors.push({ line: line.line, message: error.message })
+      errors.push({ line: line.line, message: error.message, code: 'finishNotOfCard', params: { finish: c.finish ?? '', card: resolution.cardId } })
       continue
     }
     const key = identityKey(resolution.cardId, finish, line)
@@ -202,7 +223,7 @@ export async function importCollectionCsv(db: Kysely<Database>, userId: string, 
         existing.price_paid_currency = c.pricePaidCurrency ?? currency
       }
       existing.acquired_at ??= c.acquiredAt
-      if (existing.quantity > MAX_QUANTITY) errors.push({ line: line.line, message: `More than ${MAX_QUANTITY} copies of ${resolution.cardId} of this kind` })
+      if (existing.quantity > MAX_QUANTITY) errors.push({ line: line.line, message: `More than ${MAX_QUANTITY} copies of ${resolution.cardId} of this kind`, code: 'tooMany', params: { card: resolution.cardId, max: MAX_QUANTITY } })
       continue
     }
     rows.set(key, {
@@ -223,8 +244,72 @@ export async function importCollectionCsv(db: Kysely<Database>, userId: string, 
       lines: [line.line],
     })
   }
-  if (!errors.length && !rows.size) errors.push({ line: 1, message: 'The file lists no cards' })
-  if (errors.length) throw failed(errors)
+  if (!errors.length && !rows.size) errors.push({ line: 1, message: 'The file lists no cards', code: 'noCards', params: {} })
+  errors.sort((a, b) => a.line - b.line)
+  return { format, rows, errors, skipped }
+}
+
+/** A line count and the copies on those lines. */
+export interface LineTally { lines: number, cards: number }
+
+export interface ImportPreview {
+  format: CsvFormatId
+  mode: ImportMode
+  /** Lines that become new rows of the collection. */
+  added: LineTally
+  /** Lines whose copies join a row the collection already has (same card, condition, language, finish, grading). */
+  merged: LineTally
+  /** What `replace` would remove first (the whole collection); zero in `add` mode. */
+  removed: { rows: number, cards: number }
+  /** Lines that cannot be imported, with their reasons (at most 200 listed; `rejectedCount` counts them all). */
+  rejected: LineError[]
+  rejectedCount: number
+  /** Lines with a quantity of 0. */
+  skipped: number
+}
+
+const tally = (rows: PlannedRow[]): LineTally => ({ lines: rows.reduce((n, r) => n + r.lines.length, 0), cards: rows.reduce((n, r) => n + r.quantity, 0) })
+
+/**
+ * What importing this file would do, written nowhere: the lines added as new rows, those merged into
+ * rows the collection has, those rejected and why; in `replace` mode, what would be removed first.
+ */
+export async function previewCollectionCsv(db: Kysely<Database>, userId: string, text: string, mode: ImportMode = 'add'): Promise<ImportPreview> {
+  const plan = await planImport(db, userId, text)
+  const rows = [...plan.rows.values()]
+  const owned = mode === 'replace' || !rows.length
+    ? new Set<string>()
+    : new Set((await db.selectFrom('user_cards')
+        .select(['card_id', 'condition', 'language', 'finish', 'grader', 'grade', 'cert_number'])
+        .where('user_id', '=', userId).where('card_id', 'in', [...new Set(rows.map(r => r.card_id))])
+        .execute()).map(kindKey))
+  const current = mode === 'replace'
+    ? await db.selectFrom('user_cards').where('user_id', '=', userId)
+        .select([sql<number>`count(*)::int`.as('rows'), sql<number>`coalesce(sum(quantity), 0)::int`.as('cards')]).executeTakeFirstOrThrow()
+    : { rows: 0, cards: 0 }
+  const [merged, added] = [rows.filter(r => owned.has(kindKey(r))), rows.filter(r => !owned.has(kindKey(r)))]
+  return {
+    format: plan.format,
+    mode,
+    added: tally(added),
+    merged: tally(merged),
+    removed: current,
+    rejected: plan.errors.slice(0, MAX_REPORTED_ERRORS),
+    rejectedCount: plan.errors.length,
+    skipped: plan.skipped,
+  }
+}
+
+/**
+ * Imports a CSV into the user's collection, all or nothing: every line is mapped and matched to a
+ * catalogue card first; any failure → CsvImportError(422) listing the lines, nothing written — unless
+ * `skipInvalid`, which imports the other lines and reports the rejected ones. Then one transaction adds
+ * the copies (same-kind lines add up, as POST does), after deleting everything the user had in
+ * `replace` mode.
+ */
+export async function importCollectionCsv(db: Kysely<Database>, userId: string, text: string, mode: ImportMode = 'add', options: { skipInvalid?: boolean } = {}): Promise<ImportResult> {
+  const { format, rows, errors, skipped } = await planImport(db, userId, text)
+  if (errors.length && (!options.skipInvalid || !rows.size)) throw failed(errors)
 
   await db.transaction().execute(async (trx) => {
     if (mode === 'replace') await trx.deleteFrom('user_cards').where('user_id', '=', userId).execute()
@@ -243,7 +328,7 @@ export async function importCollectionCsv(db: Kysely<Database>, userId: string, 
         // Rows the conflict guard refused: the collection already holds too many of that kind.
         const done = new Set(written.map(w => JSON.stringify([w.card_id, w.condition, w.language, w.finish, w.grader ?? '', w.grade ?? '', w.cert_number ?? ''])))
         const over = batch.filter(r => !done.has(JSON.stringify([r.card_id, r.condition, r.language, r.finish, r.grader ?? '', r.grade ?? '', r.cert_number ?? ''])))
-        throw failed(over.map(r => ({ line: r.lines[0]!, message: `Your collection would hold more than ${MAX_QUANTITY} copies of ${r.card_id} of this kind` })))
+        throw failed(over.map(r => ({ line: r.lines[0]!, message: `Your collection would hold more than ${MAX_QUANTITY} copies of ${r.card_id} of this kind`, code: 'tooMany' as const, params: { card: r.card_id, max: MAX_QUANTITY } })))
       }
     }
   })
@@ -255,6 +340,7 @@ export async function importCollectionCsv(db: Kysely<Database>, userId: string, 
     imported: all.reduce((n, r) => n + r.lines.length, 0),
     cards: all.reduce((n, r) => n + r.quantity, 0),
     skipped,
+    rejected: errors.slice(0, MAX_REPORTED_ERRORS),
   }
 }
 

@@ -1,6 +1,6 @@
 import { foldText } from '../../catalog/source'
 import type { LocalizedNames } from '../../database/schema'
-import type { CardRef } from './formats'
+import type { CardRef, CsvProblemCode, ProblemParams } from './formats'
 
 export interface CatalogSetEntry {
   id: string
@@ -20,7 +20,9 @@ export interface CatalogCardEntry {
   variants?: string[]
 }
 
-export type Resolution = { cardId: string, variants: string[] } | { error: string }
+export type Resolution = { cardId: string, variants: string[] } | { error: string, code: CsvProblemCode, params: ProblemParams }
+
+const problem = (error: string, code: CsvProblemCode, params: ProblemParams = {}): Resolution => ({ error, code, params })
 
 const found = (card: CatalogCardEntry): Resolution => ({ cardId: card.id, variants: card.variants ?? [] })
 
@@ -123,7 +125,7 @@ export class CatalogIndex {
     if (ref.cardId) {
       const card = this.cards.get(ref.cardId.trim().toLowerCase())
       if (card) return found(card)
-      if (!ref.number && !ref.name) return { error: `Unknown card id "${ref.cardId}"` }
+      if (!ref.number && !ref.name) return problem(`Unknown card id "${ref.cardId}"`, 'unknownCardId', { value: ref.cardId })
     }
     const setLabel = ref.setCode ?? ref.setName
     let sets = this.setsOf(ref)
@@ -134,30 +136,33 @@ export class CatalogIndex {
         sets = this.sets.filter(s => s.printedTotal === number.total)
         acrossSets = true
       }
-      else if (setLabel) return { error: `Unknown set "${setLabel}"` }
-      else return { error: 'Cannot tell which card this is: give a card id, or a set with a number or name' }
+      else if (setLabel) return problem(`Unknown set "${setLabel}"`, 'unknownSet', { value: setLabel })
+      else return problem('Cannot tell which card this is: give a card id, or a set with a number or name', 'cannotTell')
     }
     const pool = sets.flatMap(s => this.cardsBySet.get(s.id) ?? [])
     const where = acrossSets ? `any set of ${number!.total} cards` : `set ${setLabel}`
+    // The UI words `where` itself: a set, or any set of that many cards.
+    const place: ProblemParams = acrossSets ? { total: number!.total! } : { set: setLabel! }
 
     if (number?.local) {
       const local = normLocalId(number.local)
       const byNumber = pool.filter(c => normLocalId(c.localId) === local)
       const named = ref.name ? byNumber.filter(c => nameMatches(ref.name!, c.names)) : byNumber
       if (named.length === 1) return found(named[0]!)
-      if (named.length > 1) return { error: `Several cards numbered ${ref.number} in ${where}: ${named.map(c => c.id).join(', ')}` }
+      if (named.length > 1) return problem(`Several cards numbered ${ref.number} in ${where}: ${named.map(c => c.id).join(', ')}`, 'severalNumbered', { ...place, number: ref.number!, ids: named.map(c => c.id).join(', ') })
       if (byNumber.length && ref.name) {
-        return { error: `Card ${ref.number} of ${where} is "${byNumber[0]!.names.en ?? Object.values(byNumber[0]!.names)[0]}", not "${ref.name}"` }
+        const found = byNumber[0]!.names.en ?? Object.values(byNumber[0]!.names)[0] ?? ''
+        return problem(`Card ${ref.number} of ${where} is "${found}", not "${ref.name}"`, 'wrongName', { ...place, number: ref.number!, found, name: ref.name })
       }
-      return { error: `No card numbered ${ref.number} in ${where}` }
+      return problem(`No card numbered ${ref.number} in ${where}`, 'noNumber', { ...place, number: ref.number! })
     }
     if (ref.name) {
       const key = squash(ref.name)
       const named = pool.filter(c => Object.values(c.names).some(n => n && squash(n) === key))
       if (named.length === 1) return found(named[0]!)
-      if (named.length > 1) return { error: `Several cards named "${ref.name}" in ${where}; add the card number` }
-      return { error: `No card named "${ref.name}" in ${where}` }
+      if (named.length > 1) return problem(`Several cards named "${ref.name}" in ${where}; add the card number`, 'severalNamed', { ...place, name: ref.name })
+      return problem(`No card named "${ref.name}" in ${where}`, 'noName', { ...place, name: ref.name })
     }
-    return { error: `Cannot tell which card of ${where} this is: give a number or a name` }
+    return problem(`Cannot tell which card of ${where} this is: give a number or a name`, 'cannotTellInSet', place)
   }
 }

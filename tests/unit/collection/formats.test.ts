@@ -152,7 +152,10 @@ describe('CSV parsing', () => {
     const { format, lines, errors } = mapCsv(`${TCGPLAYER}\n1,A,A,Set,1,S,Normal,Near Mint,English,C,1,1\nx,B,B,Set,2,S,Normal,Near Mint,English,C,1,1\n1,C,C,Set,3,S,Normal,Mint-ish,English,C,1,1\n`)
     expect(format).toBe('tcgplayer')
     expect(lines).toHaveLength(1)
-    expect(errors).toEqual([{ line: 3, message: expect.stringMatching(/quantity/) }, { line: 4, message: expect.stringMatching(/condition/) }])
+    expect(errors).toEqual([
+      { line: 3, message: expect.stringMatching(/quantity/), code: 'invalidQuantity', params: { value: 'x' } },
+      { line: 4, message: expect.stringMatching(/condition/), code: 'unknownCondition', params: { value: 'Mint-ish' } },
+    ])
     expect(() => mapCsv('a,b\n1,2\n')).toThrow(CsvImportError)
     expect(() => mapCsv('   \n')).toThrow(/empty/)
   })

@@ -24,7 +24,7 @@ describe('card resolution', () => {
 
   it('uses the card id first, case-insensitively', () => {
     expect(index.resolve({ cardId: 'SV02-012' })).toMatchObject({ cardId: 'sv02-012' })
-    expect(index.resolve({ cardId: 'nope-1' })).toEqual({ error: expect.stringMatching(/Unknown card id/) })
+    expect(index.resolve({ cardId: 'nope-1' })).toMatchObject({ error: expect.stringMatching(/Unknown card id/) })
     // An unknown id with a set and number falls back to them.
     expect(index.resolve({ cardId: 'old-id', setCode: 'sv02', number: '12' })).toMatchObject({ cardId: 'sv02-012' })
   })
@@ -41,21 +41,25 @@ describe('card resolution', () => {
   it('checks the name against the numbered card', () => {
     expect(index.resolve({ setCode: 'BS', number: '4', name: 'Charizard - 4/102' })).toMatchObject({ cardId: 'base1-4' })
     expect(index.resolve({ setCode: 'BS', number: '4', name: 'Dracaufeu' })).toMatchObject({ cardId: 'base1-4' })
-    expect(index.resolve({ setCode: 'BS', number: '4', name: 'Blastoise' })).toEqual({ error: expect.stringMatching(/is "Charizard", not "Blastoise"/) })
-    expect(index.resolve({ setCode: 'BS', number: '99' })).toEqual({ error: expect.stringMatching(/No card numbered 99/) })
+    expect(index.resolve({ setCode: 'BS', number: '4', name: 'Blastoise' })).toEqual({
+      error: expect.stringMatching(/is "Charizard", not "Blastoise"/),
+      code: 'wrongName',
+      params: { set: 'BS', number: '4', found: 'Charizard', name: 'Blastoise' },
+    })
+    expect(index.resolve({ setCode: 'BS', number: '99' })).toMatchObject({ error: expect.stringMatching(/No card numbered 99/) })
   })
 
   it('falls back to number + printed total + name across sets when the set is unknown', () => {
     expect(index.resolve({ setName: 'Some Marketplace Name', number: '4/102', name: 'Charizard' })).toMatchObject({ cardId: 'base1-4' })
     expect(index.resolve({ number: '012/193' })).toMatchObject({ cardId: 'sv02-012' })
-    expect(index.resolve({ setName: 'Nowhere', number: '4' })).toEqual({ error: 'Unknown set "Nowhere"' })
+    expect(index.resolve({ setName: 'Nowhere', number: '4' })).toEqual({ error: 'Unknown set "Nowhere"', code: 'unknownSet', params: { value: 'Nowhere' } })
   })
 
   it('resolves set + name only when the name is unique in the set', () => {
     expect(index.resolve({ setName: 'Base Set', name: 'Charizard' })).toMatchObject({ cardId: 'base1-4' })
-    expect(index.resolve({ setName: 'Paldea Evolved', name: 'Sprigatito' })).toEqual({ error: expect.stringMatching(/Several cards named/) })
-    expect(index.resolve({ setName: 'Paldea Evolved', name: 'Mewtwo' })).toEqual({ error: expect.stringMatching(/No card named/) })
-    expect(index.resolve({ name: 'Charizard' })).toEqual({ error: expect.stringMatching(/Cannot tell which card/) })
+    expect(index.resolve({ setName: 'Paldea Evolved', name: 'Sprigatito' })).toMatchObject({ error: expect.stringMatching(/Several cards named/) })
+    expect(index.resolve({ setName: 'Paldea Evolved', name: 'Mewtwo' })).toMatchObject({ error: expect.stringMatching(/No card named/) })
+    expect(index.resolve({ name: 'Charizard' })).toMatchObject({ error: expect.stringMatching(/Cannot tell which card/) })
   })
 
   it('lists the sets whose cards a line needs', () => {
