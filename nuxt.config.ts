@@ -76,6 +76,9 @@ export default defineNuxtConfig({
   routeRules: {
     // The API reference viewer is a third-party page; the rest of the app keeps the strict policy.
     '/api/docs': { security: { headers: { contentSecurityPolicy: false } } },
+    // Public links (issue 21): never indexed, never kept by a shared cache (a revoked link must die at once).
+    '/u/**': { headers: { 'x-robots-tag': 'noindex, nofollow', 'cache-control': 'private, no-store' } },
+    '/api/public/**': { headers: { 'x-robots-tag': 'noindex, nofollow', 'cache-control': 'private, no-store' } },
   },
 
   runtimeConfig: {

@@ -1,7 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { BinderView } from '../../shared/schemas/binders'
-import type { PublicCollection, PublicCopy, ShareKind } from '../../shared/schemas/shares'
-import type { WantList } from '../../shared/schemas/wants'
+import type { PublicPage, PublicCopy } from '../../shared/schemas/shares'
 import type { CollectionItem } from '../../shared/types/collection'
 import { getBinderView } from '../binders/binders'
 import { pickName } from '../catalog/query'
@@ -11,15 +9,6 @@ import { resolveSlug } from '../shares/shares'
 import { listWants } from '../wants/wants'
 
 export const PUBLIC_PAGE_SIZE = 48
-
-export interface PublicPage {
-  kind: ShareKind
-  /** The owner's display name, and nothing else of them. */
-  owner: { name: string }
-  collection?: PublicCollection
-  wants?: WantList
-  binder?: BinderView
-}
 
 /**
  * What the public page shows, copied field by field from the owner's own view (a whitelist: a field

@@ -18,7 +18,7 @@ function owned(db: Db, userId: string) {
     .where('uc.user_id', '=', userId)
 }
 
-const copies = sql<number>`sum(uc.quantity)::int`
+const copies = sql<number>`coalesce(sum(uc.quantity), 0)::int`
 const cards = sql<number>`count(distinct uc.card_id)::int`
 const byCopies = (a: StatsBucket, b: StatsBucket) => b.copies - a.copies || a.label.localeCompare(b.label)
 

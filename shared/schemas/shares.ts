@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import type { BinderView } from './binders'
+import type { WantList } from './wants'
 
 export const SHARE_KINDS = ['collection', 'wants', 'binder'] as const
 export type ShareKind = (typeof SHARE_KINDS)[number]
@@ -51,4 +53,13 @@ export interface PublicCollection {
   pageSize: number
   totals: { cards: number, distinct: number }
   sets: { id: string, name: string }[]
+}
+
+/** What a public link shows: the owner's display name and the one thing published. */
+export interface PublicPage {
+  kind: ShareKind
+  owner: { name: string }
+  collection?: PublicCollection
+  wants?: WantList
+  binder?: BinderView
 }

@@ -192,7 +192,7 @@ describe('binders and boxes', () => {
     expect(race.map(r => r.status).sort()).toEqual([200, 409])
     // Two loose copies into the same free slot at once: one gets it.
     const loose = await Promise.all(['sv03.5-010', 'sv03.5-013'].map(cardId => add(fay, { cardId })))
-    const target = free[2]
+    const target = free[2]!
     const stack = await Promise.all(loose.map(row => move(fay, { userCardId: row.id, to: target })))
     expect(stack.map(r => r.status).sort()).toEqual([200, 409])
     expect((await view(fay, binder.id)).slots.filter((s: any) => s.page === target.page && s.slot === target.slot)).toHaveLength(1)
