@@ -137,7 +137,7 @@ describe('statistics', () => {
     expect(stats.completion[0]).toEqual({ setId: '2018sm', name: expect.any(String), owned: 4, total: 12, percent: 33.3 })
     expect(stats.completion[1]).toMatchObject({ setId: 'sv03.5', owned: 2 })
     const month = new Date().toISOString().slice(0, 7)
-    expect(stats.added).toEqual([{ month, copies: 9, total: 9 }])
+    expect(stats.added).toEqual([{ month: expect.any(String), copies: 0, total: 0 }, { month, copies: 9, total: 9 }])
   })
 })
 
