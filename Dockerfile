@@ -6,7 +6,8 @@ RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY . .
 RUN npm run build
 
-# Run stage: only the self-contained .output
+# Run stage: only the self-contained .output (the web server, and the analysis worker `.output/server/worker.mjs`,
+# run by the compose file's `worker` service)
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/data
 WORKDIR /app

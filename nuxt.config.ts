@@ -1,7 +1,8 @@
-import { copyFileSync, mkdirSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { SERVER_CONFIG_DEFAULTS } from './server/settings'
 
 const require = createRequire(import.meta.url)
 const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`))
@@ -86,16 +87,7 @@ export default defineNuxtConfig({
     // so that a self-hosted instance on plain HTTP can still sign in.
     session: { cookie: { sameSite: 'lax', secure: false } },
     // Every key can be set with NUXT_<KEY> at run time; server/utils/config.ts also reads the plain names.
-    databaseUrl: '',
-    redisUrl: '',
-    dataDir: '.data',
-    imageTtlSeconds: 900,
-    analysisMaxCandidates: 5,
-    analysisConfidenceThreshold: 0.82,
-    uploadMaxFileBytes: 15 * 1024 * 1024,
-    uploadMaxFiles: 30,
-    uploadMaxPixels: 60_000_000,
-    ocrWorkers: 0,
+    ...SERVER_CONFIG_DEFAULTS,
     // Market prices and card pictures from TCGdex (server/utils/prices.ts also reads the plain names).
     pricesSource: 'tcgdex',
     tcgdexApiUrl: 'https://api.tcgdex.net/v2',
@@ -128,6 +120,26 @@ export default defineNuxtConfig({
   },
 
   hooks: {
+    // `npm run worker` for the container image: scripts/worker.ts bundled next to the server, reusing the
+    // packages Nitro traced into .output/server/node_modules (sharp, tesseract.js, bullmq…) and inlining the rest.
+    'nitro:init': (nitro) => {
+      nitro.hooks.hook('compiled', async () => {
+        const serverDir = nitro.options.output.serverDir
+        const traced = readdirSync(join(serverDir, 'node_modules')).map(name => (name.startsWith('@') ? `${name}/*` : name))
+        const { build } = await import('esbuild')
+        await build({
+          entryPoints: [fileURLToPath(new URL('./scripts/worker.ts', import.meta.url))],
+          outfile: join(serverDir, 'worker.mjs'),
+          bundle: true,
+          platform: 'node',
+          format: 'esm',
+          target: 'node24',
+          external: [...traced, 'pg-native'],
+          banner: { js: 'import { createRequire as __createRequire } from \'node:module\'; const require = __createRequire(import.meta.url);' },
+          logLevel: 'warning',
+        })
+      })
+    },
     // Ship Swagger UI's two files with the public assets (the package holds 12 MB more that we do not need).
     'nitro:build:public-assets': (nitro) => {
       const target = join(nitro.options.output.publicDir, 'api/docs/assets')

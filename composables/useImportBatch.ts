@@ -54,7 +54,63 @@ export async function useImportBatch(id: MaybeRefOrGetter<string>) {
 }
 
 export function useImportBatches(pageSize: number, key = 'batches') {
-  return useFetch<BatchListDto>('/api/imports/batches', { key, query: { pageSize } })
+  const fetch = useFetch<BatchListDto>('/api/imports/batches', { key, query: { pageSize } })
+  // Batches still analysing move on by themselves on the home page and /imports.
+  usePollWhile(
+    () => !!fetch.data.value?.batches.some(b => b.status === 'analyzing'),
+    () => fetch.refresh(),
+    () => JSON.stringify(fetch.data.value?.batches.map(b => [b.status, b.images, b.drafts.total])),
+  )
+  return fetch
+}
+
+/** Polling delays: quick while things change, slower while they do not. */
+export const POLL_MIN_MS = 1000
+export const POLL_MAX_MS = 8000
+
+/** The next delay: back to the minimum after a change, else twice the last (bounded). */
+export const nextPollDelay = (last: number, changed: boolean) => (changed ? POLL_MIN_MS : Math.min(POLL_MAX_MS, last * 2))
+
+/**
+ * Calls `refresh` while `active()` holds, with backoff: every second while `signature()` changes,
+ * up to every 8 s while it does not; paused while the tab is hidden. (Polling, not server-sent
+ * events: the progress lives in the database, written by workers on any machine, so the server
+ * would poll it anyway; a `GET` also survives restarts and proxies. See docs/IMAGE_PIPELINE.md.)
+ */
+export function usePollWhile(active: () => boolean, refresh: () => Promise<unknown>, signature: () => string) {
+  if (import.meta.server) return
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let delay = POLL_MIN_MS
+  let last = ''
+  let stopped = false
+  const schedule = () => {
+    clearTimeout(timer)
+    if (stopped || !active() || document.hidden) return
+    timer = setTimeout(tick, delay)
+  }
+  async function tick() {
+    await refresh().catch(() => {})
+    const now = signature()
+    delay = nextPollDelay(delay, now !== last)
+    last = now
+    schedule()
+  }
+  const onVisible = () => {
+    delay = POLL_MIN_MS
+    schedule()
+  }
+  onMounted(() => {
+    last = signature()
+    document.addEventListener('visibilitychange', onVisible)
+    schedule()
+  })
+  // A batch that starts analysing (a new upload seen on refresh) starts the polling again.
+  watch(active, (on) => { if (on) schedule() })
+  onBeforeUnmount(() => {
+    stopped = true
+    clearTimeout(timer)
+    document.removeEventListener('visibilitychange', onVisible)
+  })
 }
 
 export type { CatalogCard }

@@ -21,8 +21,8 @@ export async function sniffImageType(file: Blob): Promise<string | null> {
 /**
  * Sends the photos of one batch as ONE multipart request (`POST /api/imports/batches`, field `files`)
  * with XHR, because fetch cannot report upload progress. `onProgress` gets each file's share (0–1),
- * derived from its byte range in the body; `onUploaded` fires when the bytes are sent and the server
- * starts analysing.
+ * derived from its byte range in the body; `onUploaded` fires when the bytes are sent. The answer
+ * (`202`) comes as soon as the server has stored and queued them.
  */
 export function uploadBatch(
   files: UploadFile[],
@@ -56,7 +56,8 @@ export function uploadBatch(
     }
     xhr.onload = () => {
       const data = xhr.response ?? {}
-      if (xhr.status === 201 || xhr.status === 200) resolve(data.batch as BatchDto)
+      // 202: the photos are stored and queued; the review page follows their analysis.
+      if (xhr.status === 202 || xhr.status === 201 || xhr.status === 200) resolve(data.batch as BatchDto)
       else reject({ statusCode: xhr.status, data })
     }
     xhr.onerror = () => reject({ statusCode: 0, data: {} })

@@ -73,7 +73,8 @@ export interface ApiTokensTable {
   created_at: Generated<Timestamp>
 }
 
-export type BatchStatus = 'analyzing' | 'ready' | 'failed'
+export type BatchStatus = 'receiving' | 'analyzing' | 'ready' | 'partial' | 'failed'
+export type ImageStatus = 'receiving' | 'queued' | 'analyzing' | 'analyzed' | 'failed'
 export type DraftStatus = 'pending' | 'selected' | 'dismissed' | 'failed'
 
 export interface ImportBatchesTable {
@@ -94,10 +95,15 @@ export interface ImportImagesTable {
   byte_size: number
   width: number | null
   height: number | null
-  status: 'analyzed' | 'failed'
+  status: ImageStatus
   failure_reason: string | null
   expires_at: Timestamp
+  /** Analysis runs started. */
+  attempts: Generated<number>
+  /** Whether the bytes are meant to be in the image store (counted against the quotas). */
+  kept: Generated<boolean>
   created_at: Generated<Timestamp>
+  updated_at: Generated<Timestamp>
 }
 
 export interface CardDraftsTable {
@@ -121,6 +127,21 @@ export interface CardDraftsTable {
   updated_at: Generated<Timestamp>
 }
 
+
+/** The embedded queue's jobs (BullMQ keeps its own in Redis). */
+export interface AnalysisJobsTable {
+  id: string
+  queue: string
+  data: Json<Record<string, unknown>>
+  status: 'queued' | 'active' | 'failed'
+  attempts: Generated<number>
+  run_at: Generated<Timestamp>
+  lease_until: Timestamp | null
+  locked_by: string | null
+  last_error: string | null
+  created_at: Generated<Timestamp>
+  updated_at: Generated<Timestamp>
+}
 
 export interface UserCardsTable {
   id: Generated<string>
@@ -276,6 +297,7 @@ export interface Database {
   copy_places: CopyPlacesTable
   wants: WantsTable
   shares: SharesTable
+  analysis_jobs: AnalysisJobsTable
 }
 
 export type CardRow = Selectable<CardsTable>

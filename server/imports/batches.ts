@@ -1,11 +1,8 @@
-import { randomUUID } from 'node:crypto'
 import { type Kysely, sql } from 'kysely'
-import type { BatchDto, BatchListDto, BatchListQuery, BatchStatus, DraftCounts, DraftRead } from '../../shared/schemas/imports'
+import type { BatchDto, BatchListDto, BatchListQuery, BatchStatus, DraftCounts, DraftRead, ImageCounts } from '../../shared/schemas/imports'
 import type { Database } from '../database/schema'
-import type { ImageStore } from '../storage/image-store'
 import { DRAFT_COLUMNS, iso, toDraftDto, toImageDto } from './dto'
-import { ImportError, notFound, STORE_UNAVAILABLE_MESSAGE } from './errors'
-import type { UploadedPhoto } from './upload'
+import { notFound } from './errors'
 
 /** The parts of recognition's `PhotoAnalysis` this service stores (kept structural, so tests can fake it). */
 export interface AnalyzedDraft {
@@ -27,156 +24,13 @@ export interface AnalyzedPhoto {
 /** Photo bytes in, drafts out: `analyzePhoto` bound to the catalogue index and OCR pool. */
 export type AnalyzeFn = (bytes: Buffer) => Promise<AnalyzedPhoto>
 
-export interface CreateBatchDeps {
-  db: Kysely<Database>
-  store: Pick<ImageStore, 'put' | 'remove'>
-  analyze: AnalyzeFn
-  ttlSeconds: number
-  /** How many photos are analysed at once (the OCR pool's size: more only queues and costs memory). */
-  concurrency: number
-  now?: () => Date
-  /** Where unexpected analysis errors are reported (the client only sees a plain reason). */
-  log?: (message: string, error: unknown) => void
-}
-
-const EMPTY_READ: DraftRead = { name: null, hp: null, number: null, printedTotal: null, setCode: null, lang: null, raw: {} }
-
-/** Runs `fn` over `items` with at most `limit` at a time, keeping the order of results. */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length)
-  let next = 0
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++
-      results[i] = await fn(items[i]!, i)
-    }
-  }
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker))
-  return results
-}
-
-// recognition's InvalidImageError (corrupt, truncated, too many pixels) carries a message meant for users.
-const isInvalidImageError = (error: unknown): error is Error =>
-  error instanceof Error && (error.name === 'InvalidImageError' || error.constructor.name === 'InvalidImageError')
-
-/** A reason a user can read for a photo that could not be analysed (internals stay in the server log). */
-export function failureReasonOf(error: unknown): string {
-  return isInvalidImageError(error) && error.message ? error.message : 'The photo could not be analysed'
-}
-
-type Outcome =
-  | { ok: true, analysis: AnalyzedPhoto }
-  | { ok: false, reason: string }
-
-async function storePhotos(deps: CreateBatchDeps, ids: string[], photos: UploadedPhoto[]) {
-  const stored: string[] = []
-  try {
-    for (const [i, photo] of photos.entries()) {
-      await deps.store.put(ids[i]!, { bytes: photo.bytes, contentType: photo.contentType }, deps.ttlSeconds)
-      stored.push(ids[i]!)
-    }
-  }
-  catch (error) {
-    await forget(deps, stored)
-    if (error instanceof Error && error.name === 'ImageStoreUnavailableError') throw new ImportError(503, STORE_UNAVAILABLE_MESSAGE)
-    throw error
-  }
-}
-
-async function forget(deps: CreateBatchDeps, ids: string[]) {
-  await Promise.all(ids.map(id => deps.store.remove(id).catch(() => {})))
-}
-
-/**
- * Imports photos already validated: keeps their bytes in the image store (all of them, or the
- * request fails with 503 and nothing is written), analyses each one (a photo that fails gets one
- * failed draft, the rest proceed), then writes batch, images and drafts in one transaction.
- */
-export async function createBatch(deps: CreateBatchDeps, userId: string, photos: UploadedPhoto[]): Promise<BatchDto> {
-  const batchId = randomUUID()
-  const imageIds = photos.map(() => randomUUID())
-  // The photos' time to live starts when they are stored, before the analysis.
-  const now = deps.now?.() ?? new Date()
-  await storePhotos(deps, imageIds, photos)
-
-  const outcomes = await mapLimit(photos, deps.concurrency, async (photo): Promise<Outcome> => {
-    try {
-      return { ok: true, analysis: await deps.analyze(photo.bytes) }
-    }
-    catch (error) {
-      if (!isInvalidImageError(error)) deps.log?.('[imports] analysis failed', error)
-      return { ok: false, reason: failureReasonOf(error) }
-    }
-  })
-
-  const expiresAt = new Date(now.getTime() + deps.ttlSeconds * 1000)
-  const status: BatchStatus = outcomes.some(o => o.ok) ? 'ready' : 'failed'
-
-  try {
-    await deps.db.transaction().execute(async (trx) => {
-      await trx.insertInto('import_batches').values({ id: batchId, user_id: userId, status }).execute()
-      await trx.insertInto('import_images').values(photos.map((photo, i) => {
-        const outcome = outcomes[i]!
-        return {
-          id: imageIds[i],
-          batch_id: batchId,
-          user_id: userId,
-          position: i,
-          filename: photo.filename,
-          content_type: photo.contentType,
-          byte_size: photo.bytes.length,
-          width: outcome.ok ? outcome.analysis.width : null,
-          height: outcome.ok ? outcome.analysis.height : null,
-          status: outcome.ok ? 'analyzed' as const : 'failed' as const,
-          failure_reason: outcome.ok ? null : outcome.reason,
-          expires_at: expiresAt,
-        }
-      })).execute()
-
-      const drafts = outcomes.flatMap((outcome, i) => draftsOf(outcome).map(d => ({ ...d, imageId: imageIds[i]! })))
-      // One insert per draft: crops are ~100 kB each, a single statement for a 30-photo binder batch would be huge.
-      for (const [position, d] of drafts.entries()) {
-        await trx.insertInto('card_drafts').values({
-          batch_id: batchId,
-          image_id: d.imageId,
-          user_id: userId,
-          position,
-          quad: d.quad ? JSON.stringify(d.quad) : null,
-          crop: d.crop?.bytes ?? null,
-          crop_type: d.crop?.contentType ?? null,
-          read: JSON.stringify(d.read),
-          candidates: JSON.stringify(d.candidates),
-          confident: d.confident,
-          status: d.status,
-          failure_reason: d.failureReason,
-        }).execute()
-      }
-    })
-  }
-  catch (error) {
-    await forget(deps, imageIds)
-    throw error
-  }
-
-  return getBatch(deps.db, userId, batchId)
-}
-
-function draftsOf(outcome: Outcome): AnalyzedDraft[] {
-  if (!outcome.ok) {
-    return [{ quad: null, crop: null, read: EMPTY_READ, candidates: [], confident: false, status: 'failed', failureReason: outcome.reason }]
-  }
-  if (outcome.analysis.drafts.length === 0) {
-    // Still one draft, so the photo shows up for review and can be matched by hand.
-    return [{ quad: null, crop: null, read: EMPTY_READ, candidates: [], confident: false, status: 'failed', failureReason: 'No card was found in this photo' }]
-  }
-  return outcome.analysis.drafts
-}
-
 /** One batch of the user's with its photos and drafts; 404 for another user's or an unknown id. */
 export async function getBatch(db: Kysely<Database>, userId: string, batchId: string): Promise<BatchDto> {
   const batch = await db.selectFrom('import_batches')
     .select(['id', 'status', 'created_at'])
     .where('id', '=', batchId).where('user_id', '=', userId)
+    // An upload still arriving is not a batch yet.
+    .where('status', '<>', 'receiving')
     .executeTakeFirst()
   if (!batch) throw notFound('Import batch')
   const [images, drafts] = await Promise.all([
@@ -190,10 +44,29 @@ export async function getBatch(db: Kysely<Database>, userId: string, batchId: st
   ])
   return {
     id: batch.id,
-    status: batch.status,
+    status: batch.status as BatchStatus,
     createdAt: iso(batch.created_at),
     images: images.map(toImageDto),
-    drafts: drafts.map(toDraftDto),
+    // Numbered across the batch (photo order, then card order), whichever photo finished first.
+    drafts: drafts.map((d, i) => ({ ...toDraftDto(d), position: i })),
+  }
+}
+
+const PENDING = ['queued', 'analyzing'] as const
+
+/**
+ * The batch once it is no longer analysing, or as it is when `timeoutMs` runs out (or `signal`
+ * aborts: the server is shutting down). Polls the database, so it sees workers on any machine.
+ */
+export async function waitForBatch(db: Kysely<Database>, userId: string, batchId: string, timeoutMs: number, signal?: AbortSignal): Promise<BatchDto> {
+  const deadline = Date.now() + timeoutMs
+  let delay = 100
+  for (;;) {
+    const row = await db.selectFrom('import_batches').select('status')
+      .where('id', '=', batchId).where('user_id', '=', userId).executeTakeFirst()
+    if (!row || row.status !== 'analyzing' || Date.now() >= deadline || signal?.aborted) return getBatch(db, userId, batchId)
+    await new Promise(resolve => setTimeout(resolve, Math.min(delay, deadline - Date.now())))
+    delay = Math.min(delay * 2, 500)
   }
 }
 
@@ -206,6 +79,10 @@ export async function listBatches(db: Kysely<Database>, userId: string, query: B
       .select(eb => [
         eb.selectFrom('import_images as i').whereRef('i.batch_id', '=', 'b.id')
           .select(sql<number>`count(*)::int`.as('n')).as('image_count'),
+        eb.selectFrom('import_images as i').whereRef('i.batch_id', '=', 'b.id')
+          .select(sql<number>`count(*)::int`.as('n')).where('i.status', 'in', [...PENDING]).as('images_pending'),
+        eb.selectFrom('import_images as i').whereRef('i.batch_id', '=', 'b.id')
+          .select(sql<number>`count(*)::int`.as('n')).where('i.status', '=', 'failed').as('images_failed'),
       ])
       .leftJoinLateral(
         eb => eb.selectFrom('card_drafts as d').whereRef('d.batch_id', '=', 'b.id')
@@ -220,12 +97,12 @@ export async function listBatches(db: Kysely<Database>, userId: string, query: B
         join => join.onTrue(),
       )
       .select(['c.pending', 'c.selected', 'c.dismissed', 'c.failed', 'c.total'])
-      .where('b.user_id', '=', userId)
+      .where('b.user_id', '=', userId).where('b.status', '<>', 'receiving')
       .orderBy('b.created_at', 'desc').orderBy('b.id', 'desc')
       .limit(query.pageSize).offset((query.page - 1) * query.pageSize)
       .execute(),
     db.selectFrom('import_batches').select(sql<number>`count(*)::int`.as('n'))
-      .where('user_id', '=', userId).executeTakeFirstOrThrow(),
+      .where('user_id', '=', userId).where('status', '<>', 'receiving').executeTakeFirstOrThrow(),
   ])
   return {
     batches: rows.map((r) => {
@@ -236,7 +113,11 @@ export async function listBatches(db: Kysely<Database>, userId: string, query: B
         failed: r.failed ?? 0,
         total: r.total ?? 0,
       }
-      return { id: r.id, status: r.status, createdAt: iso(r.created_at), imageCount: r.image_count ?? 0, drafts }
+      const imageCount = r.image_count ?? 0
+      const pending = r.images_pending ?? 0
+      const failed = r.images_failed ?? 0
+      const images: ImageCounts = { pending, analyzed: imageCount - pending - failed, failed }
+      return { id: r.id, status: r.status as BatchStatus, createdAt: iso(r.created_at), imageCount, images, drafts }
     }),
     page: query.page,
     pageSize: query.pageSize,

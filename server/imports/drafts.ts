@@ -18,7 +18,11 @@ export async function getDraft(db: Kysely<Database>, userId: string, draftId: st
     .where('id', '=', draftId).where('user_id', '=', userId)
     .executeTakeFirst()
   if (!row) throw notFound('Draft')
-  return toDraftDto(row)
+  // Its number across the batch, as the batch shows it (photo order, then card order).
+  const { n } = await db.selectFrom('card_drafts').select(sql<number>`count(*)::int`.as('n'))
+    .where('batch_id', '=', row.batch_id).where('position', '<', row.position)
+    .executeTakeFirstOrThrow()
+  return { ...toDraftDto(row), position: n }
 }
 
 /** The straightened card kept with the draft (it outlives the photo); 404 when there is none. */

@@ -6,6 +6,7 @@ import type {
   DraftRead,
   DraftSelectInput,
   DraftStatus,
+  ImageStatus,
   ImportImageDto,
 } from '../../shared/schemas/imports'
 import type { CardDraftsTable, ImportImagesTable } from '../database/schema'
@@ -104,7 +105,8 @@ export function toImageDto(row: ImageRow): ImportImageDto {
     width: row.width,
     height: row.height,
     expiresAt: iso(row.expires_at),
-    status: row.status,
+    // 'receiving' never reaches the API: such a batch is not listed yet.
+    status: row.status as ImageStatus,
     failureReason: row.failure_reason,
   }
 }

@@ -1,6 +1,6 @@
 /** A refusal of the import service that the client can act on; the HTTP layer turns it into that status. */
 export class ImportError extends Error {
-  constructor(readonly statusCode: 400 | 404 | 409 | 410 | 413 | 415 | 422 | 503, message: string) {
+  constructor(readonly statusCode: 400 | 404 | 409 | 410 | 413 | 415 | 422 | 503 | 507, message: string) {
     super(message)
     this.name = 'ImportError'
   }

@@ -1,25 +1,51 @@
 import { availableParallelism } from 'node:os'
-import {
-  buildCatalogIndex, catalogEntriesFromDb, type CatalogIndex, createOcrPool, type OcrPool,
-} from '../recognition'
+import type { Kysely } from 'kysely'
+import type { Database } from '../database/schema'
+import { analyzePhoto, buildCatalogIndex, catalogEntriesFromDb, type CatalogIndex, createOcrPool, type PhotoAnalysis } from '../recognition'
+import type { ServerConfig } from '../settings'
 
-let pool: OcrPool | undefined
-let index: Promise<CatalogIndex> | undefined
+export type Analyze = (bytes: Buffer) => Promise<PhotoAnalysis>
 
-/** The server's one OCR pool (one tesseract worker per core unless OCR_WORKERS says otherwise). */
-export function useOcrPool(): OcrPool {
-  pool ??= createOcrPool({ size: useServerConfig().ocrWorkers || availableParallelism() })
-  return pool
+export interface Analyzer {
+  analyze: Analyze
+  close: () => Promise<void>
 }
 
-/** The catalogue index for recognition, built once from the database. */
-export function useCatalogIndex(): Promise<CatalogIndex> {
-  index ??= useDb()
-    .then(db => catalogEntriesFromDb(db))
-    .then(buildCatalogIndex)
-    .catch((error) => {
-      index = undefined
-      throw error
-    })
-  return index
+type AnalyzerSettings = Pick<ServerConfig, 'ocrWorkers' | 'analysisMaxCandidates' | 'analysisConfidenceThreshold' | 'uploadMaxPixels'>
+
+/**
+ * Photo bytes → drafts with the server's settings: one OCR pool (OCR_WORKERS, default one worker
+ * per core) and the catalogue index, built once from the database on first use. Plain, so that
+ * `npm run worker` (scripts/worker.ts) analyses exactly as the web process does.
+ */
+export function createAnalyzer(db: () => Promise<Kysely<Database>>, settings: AnalyzerSettings): Analyzer {
+  const ocr = createOcrPool({ size: settings.ocrWorkers || availableParallelism() })
+  let index: Promise<CatalogIndex> | undefined
+  const catalogIndex = () => index ??= db().then(catalogEntriesFromDb).then(buildCatalogIndex).catch((error) => {
+    index = undefined
+    throw error
+  })
+  return {
+    analyze: async bytes => analyzePhoto(bytes, {
+      index: await catalogIndex(),
+      ocr,
+      maxCandidates: settings.analysisMaxCandidates,
+      confidenceThreshold: settings.analysisConfidenceThreshold,
+      maxPixels: settings.uploadMaxPixels,
+    }),
+    close: () => ocr.close(),
+  }
+}
+
+let analyzer: Analyzer | undefined
+
+/** The web process's analysis (what its in-process worker runs). */
+export function useAnalyzer(): Analyze {
+  analyzer ??= createAnalyzer(useDb, useServerConfig())
+  return analyzer.analyze
+}
+
+export async function closeAnalyzer(): Promise<void> {
+  await analyzer?.close()
+  analyzer = undefined
 }

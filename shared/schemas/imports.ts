@@ -10,12 +10,21 @@ export const batchListQuerySchema = z.object({
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 })
 
+/** Query of `POST /api/imports/batches`: `wait` seconds for the analysis to finish (0: answer at once). */
+export const UPLOAD_MAX_WAIT_SECONDS = 60
+export const uploadQuerySchema = z.object({
+  wait: z.coerce.number().min(0).max(UPLOAD_MAX_WAIT_SECONDS).default(0),
+})
+
 export type DraftSelectInput = z.infer<typeof draftSelectSchema>
 export type BatchListQuery = z.infer<typeof batchListQuerySchema>
 
 export const DRAFT_STATUSES = ['pending', 'selected', 'dismissed', 'failed'] as const
 export type DraftStatus = (typeof DRAFT_STATUSES)[number]
-export type BatchStatus = 'analyzing' | 'ready' | 'failed'
+/** `analyzing` until every photo is done; then `ready` (all read), `partial` (some failed) or `failed` (none read). */
+export type BatchStatus = 'analyzing' | 'ready' | 'partial' | 'failed'
+/** A photo waits (`queued`), is being read (`analyzing`), then has drafts (`analyzed`) or a reason (`failed`). */
+export type ImageStatus = 'queued' | 'analyzing' | 'analyzed' | 'failed'
 
 // The payloads the API answers (shared with the pages that show them).
 
@@ -57,7 +66,8 @@ export interface ImportImageDto {
   width: number | null
   height: number | null
   expiresAt: string
-  status: 'analyzed' | 'failed'
+  status: ImageStatus
+  /** Why the photo has no drafts of its own, in words for the user. */
   failureReason: string | null
 }
 
@@ -77,11 +87,19 @@ export interface BatchDto {
   drafts: DraftDto[]
 }
 
+/** A batch's photos by progress: waiting or being read, read, failed. */
+export interface ImageCounts {
+  pending: number
+  analyzed: number
+  failed: number
+}
+
 export interface BatchSummaryDto {
   id: string
   status: BatchStatus
   createdAt: string
   imageCount: number
+  images: ImageCounts
   drafts: DraftCounts
 }
 

@@ -49,6 +49,11 @@ async function confirmCard(page: Page, cardId: string, search?: string) {
   await expectVisible(tile.locator('[data-testid=draft-added]'))
 }
 
+/** The review page follows the analysis by itself: waits until every photo is done (no reload). */
+async function analysisDone(page: Page, timeout = 150_000) {
+  await page.waitForSelector('[data-testid=analysis-progress]', { state: 'detached', timeout })
+}
+
 async function expectInCollection(page: Page, cardIds: string[]) {
   await page.goto('/collection')
   await waitForHydration(page)
@@ -72,6 +77,7 @@ describe('photo import through FilePond', () => {
     await expectExactText(page.locator('[data-testid=analyse]'), 'Analyse 1 photo')
     await screenshot(page, 'phone-import-ready')
     await analyse(page)
+    await analysisDone(page)
     await expectText(page.locator('[data-testid=review-summary]'), 'in 1 photo')
     await screenshot(page, 'phone-review')
     await expectNoHorizontalOverflow(page)
@@ -99,6 +105,7 @@ describe('photo import through FilePond', () => {
     await addPhotos(page, [path(photo)])
     await expectExactText(page.locator('[data-testid=analyse]'), 'Analyser 1 photo')
     await analyse(page)
+    await analysisDone(page)
     await expectExactText(page.locator('h1'), 'Vérifiez vos cartes')
     await expectText(page.locator('[data-testid=review-summary]'), 'sur 1 photo')
     await screenshot(page, 'phone-review-fr')
@@ -120,6 +127,7 @@ describe('photo import through FilePond', () => {
     await addPhotos(page, photos.map(l => path(l)))
     await expectExactText(page.locator('[data-testid=analyse]'), `Analyse ${photos.length} photos`)
     await analyse(page)
+    await analysisDone(page)
     await screenshot(page, 'desktop-review-batch')
 
     const drafts = page.locator('[data-testid=draft]')
@@ -167,8 +175,51 @@ describe('photo import through FilePond', () => {
     await addPhotos(page, [path(singles[0]!)])
     await expectExactText(page.locator('[data-testid=analyse]'), 'Analyse 1 photo')
     await analyse(page)
+    await analysisDone(page)
     expect(requests).toHaveLength(1)
     await expectText(page.locator('[data-testid=review-summary]'), 'in 1 photo')
+    w.assertClean()
+    await w.context.close()
+  })
+
+  it('the review page shows each photo analysing, then its cards appearing, without a reload', async () => {
+    const w = await openPage(browser, { baseURL: base(), viewport: DESKTOP })
+    const { page } = w
+    await signUpInBrowser(page, 'Misty')
+    const photos = fixtures.labels.slice(0, 6)
+    let navigations = 0
+    await addPhotos(page, photos.map(l => path(l)))
+    await page.locator('[data-testid=analyse]:not([disabled])').click()
+    await page.waitForURL(/\/imports\/[0-9a-f-]{36}$/, { timeout: 60_000 })
+    await waitForHydration(page)
+    await page.waitForSelector('[data-testid=review-summary]')
+    page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) navigations++ })
+
+    // Sample the page while the photos are analysed: photo statuses, cards shown.
+    const samples: { analysing: number, waiting: number, done: number, drafts: number, progress: boolean }[] = []
+    const deadline = Date.now() + 150_000
+    for (;;) {
+      const sample = await page.evaluate(() => ({
+        analysing: document.querySelectorAll('[data-testid=photo-status][data-status=analyzing]').length,
+        waiting: document.querySelectorAll('[data-testid=photo-status][data-status=queued]').length,
+        done: document.querySelectorAll('[data-testid=photo-status][data-status=analyzed], [data-testid=photo-status][data-status=failed]').length,
+        drafts: document.querySelectorAll('[data-testid=draft]').length,
+        progress: !!document.querySelector('[data-testid=analysis-progress]'),
+      }))
+      samples.push(sample)
+      if (samples.length === 1) await screenshot(page, 'desktop-review-analysing')
+      if (!sample.progress || Date.now() > deadline) break
+      await page.waitForTimeout(150)
+    }
+    const last = samples.at(-1)!
+    expect(last.progress, JSON.stringify(samples.slice(-3))).toBe(false)
+    expect(last.drafts).toBeGreaterThanOrEqual(photos.length)
+    // It was seen analysing, and cards were on the page before the last photo was done.
+    expect(samples.some(s => s.progress && s.analysing > 0)).toBe(true)
+    expect(samples.some(s => s.progress && s.drafts > 0 && s.drafts < last.drafts), JSON.stringify(samples)).toBe(true)
+    expect(navigations).toBe(0)
+    await expectText(page.locator('[data-testid=review-summary]'), `in ${photos.length} photos`)
+    await screenshot(page, 'desktop-review-analysed')
     w.assertClean()
     await w.context.close()
   })
@@ -182,6 +233,7 @@ describe('photo import through FilePond', () => {
     const cardId = labelled(photo)[0]!.cardId!
     await addPhotos(page, [path(photo, real!.dir)])
     await analyse(page)
+    await analysisDone(page)
     await screenshot(page, 'phone-review-real-photo')
     // The recognition may miss a real photo; then the catalogue search on the tile fixes it.
     const card = labelled(photo)[0]! as PhotoLabel['cards'][number] & { localId?: string, setCode?: string }

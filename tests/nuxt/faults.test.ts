@@ -19,7 +19,7 @@ const photo = () => readFileSync(join(rootDir, 'tests/fixtures/syn1-001.jpg'))
 function upload(client: Client, bytes: Buffer, name = 'card.jpg') {
   const form = new FormData()
   form.append('files', new Blob([new Uint8Array(bytes)], { type: 'image/jpeg' }), name)
-  return client.request('/api/imports/batches', { method: 'POST', body: form })
+  return client.request('/api/imports/batches?wait=60', { method: 'POST', body: form })
 }
 
 async function batchTotal(client: Client): Promise<number> {

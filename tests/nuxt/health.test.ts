@@ -4,14 +4,15 @@ import { anonymous, setupApp } from '../support/app'
 setupApp()
 
 describe('GET /api/health', () => {
-  it('reports the drivers chosen by the environment and that both answer', async () => {
+  it('reports the drivers chosen by the environment and that each answers', async () => {
     const res = await anonymous.request('/api/health')
     expect(res.status).toBe(200)
     const body = await res.json()
     expect(body).toEqual({
       status: 'ok',
       database: { driver: process.env.DATABASE_URL ? 'postgres' : 'pglite', ok: true },
-      storage: { driver: process.env.REDIS_URL ? 'redis' : 'memory', ok: true },
+      storage: { driver: process.env.REDIS_URL ? 'redis' : 'file', ok: true },
+      queue: { driver: process.env.REDIS_URL ? 'bullmq' : 'database', ok: true },
     })
   })
 

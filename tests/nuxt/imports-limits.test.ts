@@ -17,7 +17,7 @@ const SINGLE = LABELS.filter(l => l.kind === 'single' && l.cards[0]?.cardId).sor
 function upload(client: Client, files: { name: string, bytes: Buffer }[]) {
   const form = new FormData()
   for (const f of files) form.append('files', new Blob([new Uint8Array(f.bytes)], { type: 'image/jpeg' }), f.name)
-  return client.request('/api/imports/batches', { method: 'POST', body: form })
+  return client.request('/api/imports/batches?wait=60', { method: 'POST', body: form })
 }
 
 describe('upload size limit', () => {

@@ -17,15 +17,16 @@ const REAL_DEV = realDevFixtures()
 interface UploadFile { name: string, bytes: Buffer, type?: string }
 const fixture = (label: Label): UploadFile => ({ name: label.file, bytes: readFileSync(join(FIXTURES, label.file)) })
 
-function upload(client: Client, files: UploadFile[], extra: Record<string, string> = {}) {
+function upload(client: Client, files: UploadFile[], extra: Record<string, string> = {}, query = '') {
   const form = new FormData()
   for (const f of files) form.append('files', new Blob([new Uint8Array(f.bytes)], { type: f.type ?? 'image/jpeg' }), f.name)
   for (const [k, v] of Object.entries(extra)) form.append(k, v)
-  return client.request('/api/imports/batches', { method: 'POST', body: form })
+  return client.request(`/api/imports/batches${query}`, { method: 'POST', body: form })
 }
 
+/** An upload that waits for its analysis (`?wait=`): the finished batch, 201. */
 async function uploadOk(client: Client, files: UploadFile[]) {
-  const res = await upload(client, files)
+  const res = await upload(client, files, {}, '?wait=60')
   const body = await res.json()
   expect(res.status, JSON.stringify(body)).toBe(201)
   return body.batch
@@ -47,7 +48,7 @@ describe('photo import: upload → drafts → select', () => {
   let alice: Client
   let batch: any
 
-  it('uploads photos and answers 201 with one draft per card found', async () => {
+  it('uploads photos and, waiting for the analysis, answers 201 with one draft per card found', async () => {
     alice = await signUp('alice')
     batch = await uploadOk(alice, [fixture(SINGLE), fixture(MULTI)])
     expect(batch).toMatchObject({ id: expect.any(String), status: 'ready', createdAt: expect.any(String) })
@@ -173,6 +174,61 @@ describe('photo import: upload → drafts → select', () => {
   })
 })
 
+describe('photo import as jobs: 202 at once, drafts as each photo finishes', () => {
+  it('answers 202 at once with the batch analysing and each photo queued, then shows its drafts and settles', async () => {
+    const fay = await signUp('fay')
+    const started = Date.now()
+    const res = await upload(fay, [fixture(SINGLE), fixture(MULTI)])
+    const ms = Date.now() - started
+    const { batch } = await res.json()
+    expect(res.status).toBe(202)
+    expect(ms).toBeLessThan(5000)
+    expect(batch).toMatchObject({ status: 'analyzing', drafts: [] })
+    expect(batch.images.map((i: any) => [i.filename, i.status])).toEqual([[SINGLE.file, expect.stringMatching(/^(queued|analyzing)$/)], [MULTI.file, expect.stringMatching(/^(queued|analyzing)$/)]])
+    const listed = (await fay.api('/api/imports/batches')).batches[0]
+    expect(listed).toMatchObject({ id: batch.id, imageCount: 2 })
+    expect(listed.status === 'analyzing' ? listed.images.pending : 0).toBeGreaterThanOrEqual(0)
+
+    // Polled as the review page does: statuses only move forward, drafts only accumulate.
+    const order = ['queued', 'analyzing', 'analyzed']
+    let last = batch
+    const deadline = Date.now() + 120_000
+    while (last.status === 'analyzing' && Date.now() < deadline) {
+      await new Promise(r => setTimeout(r, 300))
+      const next = (await fay.api(`/api/imports/batches/${batch.id}`)).batch
+      for (const [i, image] of next.images.entries()) expect(order.indexOf(image.status)).toBeGreaterThanOrEqual(order.indexOf(last.images[i].status))
+      expect(next.drafts.length).toBeGreaterThanOrEqual(last.drafts.length)
+      last = next
+    }
+    expect(last.status).toBe('ready')
+    expect(last.images.map((i: any) => i.status)).toEqual(['analyzed', 'analyzed'])
+    expect(last.drafts.map((d: any) => d.position)).toEqual(last.drafts.map((_: unknown, i: number) => i))
+    expect((await fay.api('/api/imports/batches')).batches[0]).toMatchObject({ status: 'ready', images: { pending: 0, analyzed: 2, failed: 0 } })
+  })
+
+  it('waits with ?wait= for the finished batch (201), answers the unfinished one when time runs out (202), and bounds the wait (400)', async () => {
+    const gus = await signUp('gus')
+    const short = await upload(gus, [fixture(MULTI)], {}, '?wait=0.05')
+    expect(short.status).toBe(202)
+    expect((await short.json()).batch.status).toBe('analyzing')
+    const long = await upload(gus, [fixture(SINGLE)], {}, '?wait=60')
+    expect(long.status).toBe(201)
+    expect((await long.json()).batch).toMatchObject({ status: 'ready', images: [{ status: 'analyzed' }] })
+    for (const bad of ['?wait=61', '?wait=-1', '?wait=soon']) {
+      const res = await upload(gus, [fixture(SINGLE)], {}, bad)
+      expect(res.status, bad).toBe(400)
+    }
+    expect(await batchCount(gus)).toBe(2)
+  })
+
+  it('strips bidirectional controls (U+202E…) from file names', async () => {
+    const hal = await signUp('hal')
+    const res = await upload(hal, [{ name: 'card\u202Egpj.exe', bytes: fixture(SINGLE).bytes }])
+    expect(res.status).toBe(202)
+    expect((await res.json()).batch.images[0].filename).toBe('cardgpj.exe')
+  })
+})
+
 describe('photo import: every id is private', () => {
   it('answers 404 for another user\'s batch, draft, photo, crop, select and dismiss, and for bad ids', async () => {
     const owner = await signUp('owner')
@@ -259,9 +315,15 @@ describe('photo import: bad input', () => {
     const whole = fixture(SINGLE).bytes
     const truncated = { name: 'truncated.jpg', bytes: whole.subarray(0, Math.min(2048, whole.length >> 3)) }
     const batch = await uploadOk(carol, [truncated, fixture(SINGLE)])
-    expect(batch.status).toBe('ready')
+    expect(batch.status).toBe('partial')
     expect(batch.images[0]).toMatchObject({ filename: 'truncated.jpg', status: 'failed', width: null })
-    expect(batch.images[0].failureReason).toEqual(expect.any(String))
+    // In words a user understands: no library's message (`VipsJpeg: premature end of JPEG image`).
+    expect(batch.images[0].failureReason).toMatch(/damaged or incomplete/)
+    expect(JSON.stringify(batch)).not.toMatch(/vips|premature|jpeglib/i)
+    // Bytes that could not be decoded are not kept, and the photo says so.
+    const gone = await carol.request(batch.images[0].url)
+    expect(gone.status).toBe(410)
+    expect((await gone.json()).message).toMatch(/could not be read as a photo/)
     const broken = batch.drafts.filter((d: any) => d.imageId === batch.images[0].id)
     expect(broken).toHaveLength(1)
     expect(broken[0]).toMatchObject({ status: 'failed', cropUrl: null, candidates: [], confident: false })

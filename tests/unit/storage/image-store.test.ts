@@ -1,5 +1,8 @@
-import { describe, expect, it, vi } from 'vitest'
-import { createImageStore, ImageStoreUnavailableError } from '../../../server/storage/image-store'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it, vi } from 'vitest'
+import { createImageStore, type ImageStore, ImageStoreUnavailableError } from '../../../server/storage/image-store'
 
 const image = { bytes: Buffer.from([0xFF, 0xD8, 0xFF, 1, 2, 3]), contentType: 'image/jpeg' }
 
@@ -32,7 +35,73 @@ describe('image store (memory driver)', () => {
   })
 })
 
+/** Bytes written in pieces, as an upload streams them, read back whole. */
+async function streamThrough(store: ImageStore, id: string, pieces: Buffer[]) {
+  const writer = store.writer(id, 'image/jpeg', 60)
+  for (const piece of pieces) await writer.write(piece)
+  expect(await writer.end()).toBe(pieces.reduce((n, p) => n + p.length, 0))
+  return store.get(id, 60)
+}
+
+describe('image store (file driver, the embedded mode)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pokeventory-images-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('round-trips bytes streamed in pieces, survives a new store on the same directory (a restart), and forgets on remove', async () => {
+    const store = createImageStore({ dir, defaultTtlSeconds: 60 })
+    const pieces = [image.bytes, Buffer.alloc(200_000, 7), Buffer.from([1, 2, 3])]
+    const got = await streamThrough(store, 'a', pieces)
+    expect(got?.contentType).toBe('image/jpeg')
+    expect(got!.bytes.equals(Buffer.concat(pieces))).toBe(true)
+    await store.close()
+
+    const restarted = createImageStore({ dir, defaultTtlSeconds: 60 })
+    expect((await restarted.get('a', 60))!.bytes.length).toBe(200_009)
+    await restarted.remove('a')
+    expect(await restarted.get('a', 60)).toBeNull()
+    expect(readdirSync(dir)).toEqual([])
+    expect(restarted.driver).toBe('file')
+    await restarted.close()
+  })
+
+  it('expires items after their TTL, a read restarts the clock, and an aborted upload leaves no file', async () => {
+    let now = 1_000_000
+    const store = createImageStore({ dir, defaultTtlSeconds: 60, now: () => now })
+    await store.put('b', image, 1)
+    now += 700
+    expect(await store.get('b', 1)).not.toBeNull()
+    now += 700
+    expect(await store.get('b', 1)).not.toBeNull()
+    now += 1001
+    expect(await store.get('b', 1)).toBeNull()
+    expect(readdirSync(dir)).toEqual([])
+
+    const writer = store.writer('c', 'image/jpeg', 60)
+    await writer.write(image.bytes)
+    await writer.abort()
+    expect(await store.get('c', 60)).toBeNull()
+    expect(readdirSync(dir)).toEqual([])
+    await store.close()
+  })
+})
+
 describe.runIf(process.env.REDIS_URL)('image store (redis driver)', () => {
+  it('streams bytes in with APPEND, larger than one append, and reads them back whole', async () => {
+    const store = createImageStore({ redisUrl: process.env.REDIS_URL, defaultTtlSeconds: 60 })
+    try {
+      await vi.waitFor(async () => expect(await store.ping()).toBe(true), { timeout: 5000 })
+      const pieces = Array.from({ length: 40 }, (_, i) => Buffer.alloc(64 * 1024, i))
+      const id = `unit-stream-${Date.now()}`
+      const got = await streamThrough(store, id, pieces)
+      expect(got!.bytes.equals(Buffer.concat(pieces))).toBe(true)
+      await store.remove(id)
+      expect(await store.get(id, 60)).toBeNull()
+    }
+    finally {
+      await store.close()
+    }
+  })
+
   it('stores with a TTL and refreshes it on read', async () => {
     const store = createImageStore({ redisUrl: process.env.REDIS_URL, defaultTtlSeconds: 60 })
     try {
