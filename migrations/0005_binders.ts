@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely'
 
 /**
  * Organising a collection (issue 21): binders (pages of 3 × 3, 3 × 4 or 2 × 2 slots) and boxes, the
- * place of each physical copy, the want list, and public links.
+ * place of each physical copy, binder pages scanned by photo, the want list, and public links.
  *
  * A user_cards row is one kind of copy with a quantity, so its copies can lie in several places:
  * `copy_places` holds one row per copy in a binder slot (a slot holds one copy) and one row per box
@@ -64,6 +64,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute()
   await sql`create unique index wants_identity_unique on wants (user_id, card_id, coalesce(finish, ''))`.execute(db)
 
+  // A photo import of binder pages (one photo a page, from `first_page` on): confirming a card puts it in its pocket.
+  await db.schema.createTable('binder_scans')
+    .addColumn('batch_id', 'uuid', c => c.primaryKey().references('import_batches.id').onDelete('cascade'))
+    .addColumn('user_id', 'uuid', c => c.notNull().references('users.id').onDelete('cascade'))
+    .addColumn('binder_id', 'uuid', c => c.notNull().references('binders.id').onDelete('cascade'))
+    .addColumn('first_page', 'integer', c => c.notNull().check(sql`first_page >= 1`))
+    .execute()
+
   await db.schema.createTable('shares')
     .addColumn('id', 'uuid', c => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
     .addColumn('user_id', 'uuid', c => c.notNull().references('users.id').onDelete('cascade'))
@@ -78,7 +86,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['shares', 'wants', 'copy_places', 'boxes', 'binders']) {
+  for (const table of ['shares', 'binder_scans', 'wants', 'copy_places', 'boxes', 'binders']) {
     await db.schema.dropTable(table).ifExists().execute()
   }
 }

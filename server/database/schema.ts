@@ -266,6 +266,14 @@ export interface WantsTable {
   updated_at: DefaultTimestamp
 }
 
+/** A photo import of binder pages: its photo i (in upload order) is page `first_page + i` of the binder. */
+export interface BinderScansTable {
+  batch_id: string
+  user_id: string
+  binder_id: string
+  first_page: number
+}
+
 export type ShareKind = 'collection' | 'wants' | 'binder'
 
 export interface SharesTable {
@@ -297,6 +305,7 @@ export interface Database {
   copy_places: CopyPlacesTable
   wants: WantsTable
   shares: SharesTable
+  binder_scans: BinderScansTable
   analysis_jobs: AnalysisJobsTable
 }
 

@@ -57,6 +57,15 @@ export const unplacedQuerySchema = z.object({
   pageSize: z.coerce.number().int().min(1).max(100).default(24),
 })
 
+/**
+ * `POST /api/imports/batches?binderId=…&binderPage=N`: the photos are binder pages, the first one page
+ * N (the next ones N + 1…); confirming a card of them puts it in its pocket.
+ */
+export const scanTargetQuerySchema = z.object({
+  binderId: uuid.optional(),
+  binderPage: page.optional(),
+}).refine(q => (q.binderId === undefined) === (q.binderPage === undefined), { message: 'Send binderId and binderPage together' })
+
 export type BinderCreate = z.infer<typeof binderCreateSchema>
 export type BinderPatch = z.infer<typeof binderPatchSchema>
 export type PlaceInput = z.infer<typeof placeSchema>
@@ -135,3 +144,33 @@ export interface FillResult {
   /** Owned cards past the binder's last slot. */
   didNotFit: number
 }
+
+/** A draft's pocket on its binder page, from where its card lies on the photo. */
+export interface ScanCell { draftId: string, row: number, col: number, slot: number }
+
+export interface ScanPage {
+  imageId: string
+  /** The binder page this photo is; null past the binder's last page. */
+  page: number | null
+  cells: ScanCell[]
+  /** Drafts whose pocket could not be told (no outline, outside the grid). */
+  unplaced: string[]
+  /** What the binder page holds now (copies this scan put there included). */
+  filled: { slot: number, userCardId: string, card: SlotCard }[]
+}
+
+/** A photo import of binder pages (`GET /api/imports/batches/{id}/binder`). */
+export interface BinderScan {
+  binderId: string
+  binderName: string
+  layout: BinderLayout
+  cols: number
+  rows: number
+  firstPage: number
+  pages: ScanPage[]
+}
+
+/** Where confirming a scanned draft put its copy, or why it did not. */
+export type ScanPlacement =
+  | { placed: true, binderId: string, page: number, slot: number }
+  | { placed: false, reason: 'no-pocket' | 'past-last-page' | 'pocket-taken' | 'no-free-copy' }

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { anonymous, type Client, setupApp, signUp } from '../support/app'
+import { anonymous, type Client, rootDir, setupApp, signUp } from '../support/app'
 
 setupApp()
 
@@ -224,5 +226,75 @@ describe('binders and boxes', () => {
     const packed = await newBinder(gus, { layout: '2x2', pages: 2 })
     expect(await gus.api(`/api/binders/${packed.id}/fill`, { method: 'POST', json: { setId: '2018sm', gaps: false, startSlot: 2 } })).toEqual({ placed: 2, missing: 10, occupied: 0, didNotFit: 0 })
     expect(slotsOf(await view(gus, packed.id))).toEqual(['1.2:2018sm-4', '1.3:2018sm-11'])
+  })
+})
+
+describe('scanning binder pages into their place', () => {
+  const photo = (file: string) => new Uint8Array(readFileSync(join(rootDir, 'tests/fixtures', file)))
+  const uploadPages = (client: Client, files: string[], query: string) => {
+    const form = new FormData()
+    for (const f of files) form.append('files', new Blob([photo(f)], { type: 'image/jpeg' }), f)
+    return client.request(`/api/imports/batches?wait=60&${query}`, { method: 'POST', body: form })
+  }
+  /** The analysed batch of an upload (polled further should the machine be slower than the wait). */
+  async function analysed(client: Client, res: Response) {
+    expect([201, 202], `upload → ${res.status}`).toContain(res.status)
+    let { batch } = await res.json()
+    for (let i = 0; batch.status === 'analyzing' && i < 120; i++) {
+      await new Promise(r => setTimeout(r, 1000))
+      batch = await client.api(`/api/imports/batches/${batch.id}`)
+    }
+    return batch
+  }
+
+  it('reads each card\'s pocket from the photo, and confirming a card puts it there (or says why not)', async () => {
+    const ivy = await signUp('scan-ivy')
+    const joe = await signUp('scan-joe')
+    const binder = await newBinder(ivy, { name: 'Scanned', layout: '2x2', pages: 2 })
+    const joeBinder = await newBinder(joe, { layout: '2x2', pages: 2 })
+    expect((await uploadPages(ivy, ['syn1-013.jpg'], `binderId=${joeBinder.id}&binderPage=1`)).status).toBe(404)
+    expect((await uploadPages(ivy, ['syn1-013.jpg'], `binderId=${binder.id}&binderPage=3`)).status).toBe(422)
+    expect((await uploadPages(ivy, ['syn1-013.jpg'], `binderId=${binder.id}`)).status).toBe(400)
+    expect((await ivy.api('/api/imports/batches')).total).toBe(0)
+
+    // Page 2's first pocket already holds a card.
+    const blocker = await add(ivy, { cardId: 'sv03.5-025' })
+    await move(ivy, { userCardId: blocker.id, to: { binderId: binder.id, page: 2, slot: 1 } })
+    const batch = await analysed(ivy, await uploadPages(ivy, ['syn1-013.jpg', 'page-card-outline-lost.jpg'], `binderId=${binder.id}&binderPage=1`))
+    const scan = await ivy.api<any>(`/api/imports/batches/${batch.id}/binder`)
+    expect(scan).toMatchObject({ binderId: binder.id, binderName: 'Scanned', layout: '2x2', cols: 2, rows: 2, firstPage: 1 })
+    expect(scan.pages.map((p: any) => [p.page, p.cells.length, p.unplaced.length])).toEqual([[1, 4, 0], [2, 4, 0]])
+    expect(scan.pages[1].filled).toMatchObject([{ slot: 1, userCardId: blocker.id, card: { cardId: 'sv03.5-025' } }])
+    expect((await joe.request(`/api/imports/batches/${batch.id}/binder`)).status).toBe(404)
+
+    // The 2 × 2 page as it lies: Colhomard top left, Kirlia top right, Grimer and Cofagrigus ex below.
+    const draftOf = (id: string) => batch.drafts.find((d: any) => d.id === id)
+    const page1 = Object.fromEntries(scan.pages[0].cells.map((c: any) => [draftOf(c.draftId).candidates[0]?.cardId, c.slot]))
+    expect(page1).toEqual({ 'ex3-3': 1, 'xy7-53': 2, 'bw4-52': 3, 'sv04-076': 4 })
+    for (const cell of [...scan.pages[0].cells, ...scan.pages[1].cells]) {
+      const draft = draftOf(cell.draftId)
+      const pageNo = scan.pages[0].cells.includes(cell) ? 1 : 2
+      const selected = await ivy.api<any>(`/api/imports/drafts/${draft.id}/select`, { method: 'POST', json: { cardId: draft.candidates[0].cardId } })
+      expect(selected.place, `page ${pageNo} slot ${cell.slot}`).toEqual(pageNo === 2 && cell.slot === 1
+        ? { placed: false, reason: 'pocket-taken' }
+        : { placed: true, binderId: binder.id, page: pageNo, slot: cell.slot })
+      // Selecting again adds nothing and places nothing more.
+      expect((await ivy.api<any>(`/api/imports/drafts/${draft.id}/select`, { method: 'POST', json: { cardId: draft.candidates[0].cardId } })).place).toBeUndefined()
+    }
+    const v = await view(ivy, binder.id)
+    expect(v.slots.filter((s: any) => s.page === 1).map((s: any) => `${s.slot}:${s.card.cardId}`)).toEqual(['1:ex3-3', '2:xy7-53', '3:bw4-52', '4:sv04-076'])
+    expect(v.slots.filter((s: any) => s.page === 2)).toHaveLength(4)
+    expect(v.slots.find((s: any) => s.page === 2 && s.slot === 1).card.cardId).toBe('sv03.5-025')
+    // The card whose pocket was taken is in the collection, placed nowhere.
+    expect((await ivy.api<any>('/api/places/unplaced')).items).toHaveLength(1)
+  })
+
+  it('leaves a plain import alone', async () => {
+    const kim = await signUp('scan-kim')
+    const batch = await analysed(kim, await uploadPages(kim, ['syn1-013.jpg'], ''))
+    expect((await kim.request(`/api/imports/batches/${batch.id}/binder`)).status).toBe(404)
+    const draft = batch.drafts[0]
+    const selected = await kim.api<any>(`/api/imports/drafts/${draft.id}/select`, { method: 'POST', json: { cardId: draft.candidates[0].cardId } })
+    expect(selected).not.toHaveProperty('place')
   })
 })
