@@ -261,7 +261,7 @@ describe('scanning binder pages into their place', () => {
     const blocker = await add(ivy, { cardId: 'sv03.5-025' })
     await move(ivy, { userCardId: blocker.id, to: { binderId: binder.id, page: 2, slot: 1 } })
     const batch = await analysed(ivy, await uploadPages(ivy, ['syn1-013.jpg', 'page-card-outline-lost.jpg'], `binderId=${binder.id}&binderPage=1`))
-    const scan = await ivy.api<any>(`/api/imports/batches/${batch.id}/binder`)
+    const { scan } = await ivy.api<any>(`/api/imports/batches/${batch.id}/binder`)
     expect(scan).toMatchObject({ binderId: binder.id, binderName: 'Scanned', layout: '2x2', cols: 2, rows: 2, firstPage: 1 })
     expect(scan.pages.map((p: any) => [p.page, p.cells.length, p.unplaced.length])).toEqual([[1, 4, 0], [2, 4, 0]])
     expect(scan.pages[1].filled).toMatchObject([{ slot: 1, userCardId: blocker.id, card: { cardId: 'sv03.5-025' } }])
@@ -292,7 +292,7 @@ describe('scanning binder pages into their place', () => {
   it('leaves a plain import alone', async () => {
     const kim = await signUp('scan-kim')
     const batch = await analysed(kim, await uploadPages(kim, ['syn1-013.jpg'], ''))
-    expect((await kim.request(`/api/imports/batches/${batch.id}/binder`)).status).toBe(404)
+    expect(await kim.api(`/api/imports/batches/${batch.id}/binder`)).toEqual({ scan: null })
     const draft = batch.drafts[0]
     const selected = await kim.api<any>(`/api/imports/drafts/${draft.id}/select`, { method: 'POST', json: { cardId: draft.candidates[0].cardId } })
     expect(selected).not.toHaveProperty('place')
