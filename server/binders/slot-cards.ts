@@ -1,27 +1,18 @@
 import { type Kysely, sql } from 'kysely'
-import { type PriceCurrency, SOURCE_OF_CURRENCY } from '../../shared/schemas/prices'
+import type { PriceCurrency } from '../../shared/schemas/prices'
 import type { SlotCard } from '../../shared/schemas/binders'
 import { cardImagePath } from '../card-images/urls'
 import { pickName } from '../catalog/query'
+import { copyPriceJoin } from '../collection/list'
 import type { Database, LocalizedNames } from '../database/schema'
 
-/**
- * Places joined with their copy, card, set and the market price the copy is valued at (the latest
- * price of its card in the market of `currency`, for its own finish; none for graded copies), as in
- * prices/value.ts.
- */
+/** Places joined with their copy, card, set and the market price the copy is valued at (copyPriceJoin). */
 export function placedCardsQuery(db: Kysely<Database>, currency: PriceCurrency) {
   return db.selectFrom('copy_places as cp')
     .innerJoin('user_cards as uc', 'uc.id', 'cp.user_card_id')
     .innerJoin('cards as c', 'c.id', 'uc.card_id')
     .innerJoin('sets as s', 's.id', 'c.set_id')
-    .leftJoin('card_prices as p', j => j
-      .onRef('p.card_id', '=', 'uc.card_id')
-      .on('p.source', '=', SOURCE_OF_CURRENCY[currency])
-      .onRef('p.variant', '=', 'uc.finish')
-      .on('p.market', 'is not', null)
-      .on('uc.grader', 'is', null)
-      .on('uc.grade', 'is', null))
+    .leftJoin('card_prices as p', copyPriceJoin(currency))
     .select([
       'cp.binder_id', 'cp.page', 'cp.slot', 'cp.box_id', 'cp.quantity as placed', 'uc.id as user_card_id', 'uc.card_id',
       'uc.language', 'uc.finish', 'uc.condition', 'uc.grader', 'uc.grade', 'c.name as names', 'c.local_id',

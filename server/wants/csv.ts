@@ -1,18 +1,13 @@
 import Papa from 'papaparse'
 import type { WantList } from '../../shared/schemas/wants'
-import { guardCell } from '../collection/csv/export'
+import { cardCells, guardCell } from '../collection/csv/export'
 
 export const WANT_COLUMNS = ['card_id', 'set_id', 'set_code', 'set_name', 'local_id', 'name', 'quantity', 'finish', 'note', 'market_price', 'market_currency'] as const
 
 /** The want list as CSV, in the collection export's conventions (BOM, CRLF, formula-looking cells guarded). */
 export function wantsToCsv(list: WantList): string {
   const rows = list.items.map(item => [
-    item.cardId,
-    item.card.setId,
-    item.card.setCode ?? '',
-    guardCell(item.card.setName),
-    item.card.localId,
-    guardCell(item.card.names.en ?? item.card.name),
+    ...cardCells(item.cardId, item.card),
     String(item.quantity),
     item.finish ?? '',
     guardCell(item.note),
