@@ -305,7 +305,7 @@ describe('binders in the browser', () => {
             await expectVisible(w.page.locator('[data-testid=missing-form]'))
           }
           await expectNoHorizontalOverflow(w.page, `${path} at ${viewport.width} (${lang})`)
-          await screenshot(w.page, `binders-${size}-${lang}-${name}`)
+          await screenshot(w.page, `binders-${size}-${lang}-${name}`, { fullPage: size === 'phone' })
         }
       }
     }
