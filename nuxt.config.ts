@@ -89,6 +89,9 @@ export default defineNuxtConfig({
     // The API reference viewers are third-party pages; the rest of the app keeps the strict policy.
     '/api/docs': { security: { headers: { contentSecurityPolicy: false } } },
     '/api/redoc': { security: { headers: { contentSecurityPolicy: false } } },
+    // Public links (issue 21): never indexed, never kept by a shared cache (a revoked link must die at once).
+    '/u/**': { headers: { 'x-robots-tag': 'noindex, nofollow', 'cache-control': 'private, no-store' } },
+    '/api/public/**': { headers: { 'x-robots-tag': 'noindex, nofollow', 'cache-control': 'private, no-store' } },
   },
 
   runtimeConfig: {

@@ -2,6 +2,7 @@ import type { CatalogCard } from '~~/shared/schemas/catalog'
 import type { BatchDto, BatchListDto, DraftCandidate, DraftDto } from '~~/shared/schemas/imports'
 import { draftLanguage } from '~~/shared/draft-language'
 import { type MatchLevel, matchLevel } from '~~/shared/review'
+import type { ScanPlacement } from '~~/shared/schemas/binders'
 import type { CopyFields } from './useCollection'
 
 /** A card picked from the catalogue search rather than from the candidates. */
@@ -63,12 +64,13 @@ export async function useImportBatch(id: MaybeRefOrGetter<string>) {
 
   async function select(draft: DraftDto, choice: DraftChoice) {
     const { cardId, quantity, condition, language, finish } = choice
-    const res = await $fetch<{ draft: DraftDto }>(`/api/imports/drafts/${draft.id}/select`, {
+    const res = await $fetch<{ draft: DraftDto, place?: ScanPlacement }>(`/api/imports/drafts/${draft.id}/select`, {
       method: 'POST',
       body: { cardId, quantity, condition, language, finish: finish || undefined },
     })
     replaceDraft(res.draft)
-    return res.draft
+    // `place`: for a binder page scan, the pocket the copy went into, or why not.
+    return res
   }
 
   async function dismiss(draft: DraftDto) {

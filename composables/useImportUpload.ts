@@ -28,13 +28,16 @@ export function uploadBatch(
   files: UploadFile[],
   handlers: { onProgress?: (perFile: number[], overall: number) => void, onUploaded?: () => void },
   signal?: AbortSignal,
+  /** Extra query, such as the binder page the photos are (`binderId`, `binderPage`). */
+  query: Record<string, string> = {},
 ): Promise<BatchDto> {
   return new Promise((resolve, reject) => {
     const body = new FormData()
     for (const f of files) body.append('files', f.blob, f.name)
     const sizes = files.map(f => f.blob.size)
     const xhr = new XMLHttpRequest()
-    xhr.open('POST', '/api/imports/batches')
+    const search = new URLSearchParams(query).toString()
+    xhr.open('POST', `/api/imports/batches${search ? `?${search}` : ''}`)
     xhr.setRequestHeader('accept', 'application/json')
     xhr.responseType = 'json'
 

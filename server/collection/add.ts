@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely'
 import { type CollectionAddInput, MAX_QUANTITY } from '../../shared/schemas/collection'
 import type { Database, UserCardRow } from '../database/schema'
 import { paidCurrency } from '../prices/currency'
+import { fulfilWants } from '../wants/wants'
 import { finishForCard } from './finish'
 
 export class CollectionError extends Error {
@@ -14,7 +15,8 @@ export class CollectionError extends Error {
 /**
  * Adds copies of a card to a user's collection: a new row, or more quantity on the row of the same
  * card, condition, language, finish and grading, whose location, notes, price and date become the
- * ones given (those not given are kept). Run it inside the caller's transaction.
+ * ones given (those not given are kept). The copies come off the want list. Runs inside the caller's
+ * transaction, or in its own.
  */
 export async function addCardToCollection(
   db: Kysely<Database>,
@@ -22,6 +24,7 @@ export async function addCardToCollection(
   input: CollectionAddInput,
   sourceDraftId: string | null = null,
 ): Promise<UserCardRow> {
+  if (!db.isTransaction) return db.transaction().execute(trx => addCardToCollection(trx, userId, input, sourceDraftId))
   const card = await db.selectFrom('cards').select(['id', 'variants']).where('id', '=', input.cardId).executeTakeFirst()
   if (!card) throw new CollectionError(422, `Unknown card id: ${input.cardId}`)
   const finish = finishForCard(card, input.finish)
@@ -61,5 +64,6 @@ export async function addCardToCollection(
     .returningAll()
     .executeTakeFirst()
   if (!row) throw new CollectionError(422, `Quantity would exceed ${MAX_QUANTITY}`)
+  await fulfilWants(db, userId, card.id, finish, input.quantity)
   return row
 }

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely'
+import { type JoinBuilder, type Kysely, sql } from 'kysely'
 import type { CollectionFilter, CollectionListQuery } from '../../shared/schemas/collection'
 import { type PriceCurrency, SOURCE_OF_CURRENCY } from '../../shared/schemas/prices'
 import type { Database } from '../database/schema'
@@ -23,19 +23,25 @@ export interface CollectionPage {
 const DESC_BY_DEFAULT = new Set(['updated', 'added', 'quantity', 'price', 'value'])
 
 /**
+ * Joins `card_prices as p` to copies `uc`: the latest price of the card in the market of `currency`,
+ * for the copy's own finish; none for graded copies (the market data is for raw cards).
+ */
+export const copyPriceJoin = (currency: PriceCurrency) => <J extends JoinBuilder<any, any>>(j: J): J => j
+  .onRef('p.card_id', '=', 'uc.card_id')
+  .on('p.source', '=', SOURCE_OF_CURRENCY[currency])
+  .onRef('p.variant', '=', 'uc.finish')
+  .on('p.market', 'is not', null)
+  .on('uc.grader', 'is', null)
+  .on('uc.grade', 'is', null) as J
+
+/**
  * The user's rows joined with the market price each copy is valued at (`p`; see prices/value.ts):
  * the latest price of its card, in the market of `currency`, for its own finish; none for graded copies.
  * Applies the shared filters and the price range.
  */
 export function pricedCopies(db: Kysely<Database>, userId: string, filter: Partial<CollectionFilter>, currency: PriceCurrency) {
   let q = applyFilter(userCardsQuery(db, userId), filter)
-    .leftJoin('card_prices as p', j => j
-      .onRef('p.card_id', '=', 'uc.card_id')
-      .on('p.source', '=', SOURCE_OF_CURRENCY[currency])
-      .onRef('p.variant', '=', 'uc.finish')
-      .on('p.market', 'is not', null)
-      .on('uc.grader', 'is', null)
-      .on('uc.grade', 'is', null))
+    .leftJoin('card_prices as p', copyPriceJoin(currency))
   if (filter.minPrice !== undefined) q = q.where('p.market', '>=', String(filter.minPrice))
   if (filter.maxPrice !== undefined) q = q.where('p.market', '<=', String(filter.maxPrice))
   return q

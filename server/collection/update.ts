@@ -4,6 +4,7 @@ import { retryConflicts } from '../database/retry'
 import type { Database, UserCardRow, UserCardUpdate } from '../database/schema'
 import { CollectionError } from './add'
 import { paidCurrency } from '../prices/currency'
+import { movePlacesToRow, trimPlacesOf } from '../binders/places'
 import { checkFinishOfCard } from './finish'
 import { type CollectionItem, getUserCard } from './items'
 
@@ -76,6 +77,8 @@ export async function updateUserCard(db: Kysely<Database>, userId: string, id: s
       await trx.updateTable('user_cards')
         .set({ ...next, ...details, quantity, version: sql`version + 1`, updated_at: sql`now()` })
         .where('id', '=', id).execute()
+      // Fewer copies than the binders and boxes hold: some places give theirs up.
+      if (quantity < row.quantity) await trimPlacesOf(trx, id, quantity)
       return { item: (await getUserCard(trx, userId, id))!, mergedFrom: null }
     }
 
@@ -84,6 +87,7 @@ export async function updateUserCard(db: Kysely<Database>, userId: string, id: s
       throw new CollectionError(422, `Merging into the existing row would make ${merged} copies (at most ${MAX_QUANTITY})`)
     }
     await trx.updateTable('card_drafts').set({ user_card_id: twin.id }).where('user_card_id', '=', id).execute()
+    await movePlacesToRow(trx, id, twin.id)
     await trx.deleteFrom('user_cards').where('id', '=', id).execute()
     await trx.updateTable('user_cards')
       .set({
@@ -98,6 +102,7 @@ export async function updateUserCard(db: Kysely<Database>, userId: string, id: s
         updated_at: sql`now()`,
       })
       .where('id', '=', twin.id).execute()
+    if (quantity < row.quantity) await trimPlacesOf(trx, twin.id, merged)
     return { item: (await getUserCard(trx, userId, twin.id))!, mergedFrom: id }
   }))
 }

@@ -1,6 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
 import type { Condition, Finish } from '../../shared/schemas/collection'
 import type { PriceCurrency, PriceSource } from '../../shared/schemas/prices'
+import type { BinderLayout } from '../../shared/binders'
 
 /** Names keyed by catalogue language (`en`, `fr`, `de`, `es`, `it`, `pt`). */
 export type LocalizedNames = Partial<Record<string, string>>
@@ -219,6 +220,71 @@ export interface CollectionValueSnapshotsTable {
   copies: number
 }
 
+export interface BindersTable {
+  id: Generated<string>
+  user_id: string
+  name: string
+  layout: BinderLayout
+  pages: number
+  set_id: string | null
+  /** Where the set's first card goes, as a 0-based slot index over the whole binder. */
+  set_offset: number | null
+  created_at: DefaultTimestamp
+  updated_at: DefaultTimestamp
+}
+
+export interface BoxesTable {
+  id: Generated<string>
+  user_id: string
+  name: string
+  created_at: DefaultTimestamp
+  updated_at: DefaultTimestamp
+}
+
+/** Where copies of a collection row are: one copy in a binder slot, or some copies in a box. */
+export interface CopyPlacesTable {
+  id: Generated<string>
+  user_id: string
+  user_card_id: string
+  binder_id: string | null
+  page: number | null
+  slot: number | null
+  box_id: string | null
+  quantity: Generated<number>
+  placed_at: DefaultTimestamp
+}
+
+export interface WantsTable {
+  id: Generated<string>
+  user_id: string
+  card_id: string
+  /** The finish wanted; null when any will do. */
+  finish: Finish | null
+  quantity: number
+  note: string | null
+  created_at: DefaultTimestamp
+  updated_at: DefaultTimestamp
+}
+
+/** A photo import of binder pages: its photo i (in upload order) is page `first_page + i` of the binder. */
+export interface BinderScansTable {
+  batch_id: string
+  user_id: string
+  binder_id: string
+  first_page: number
+}
+
+export type ShareKind = 'collection' | 'wants' | 'binder'
+
+export interface SharesTable {
+  id: Generated<string>
+  user_id: string
+  kind: ShareKind
+  binder_id: string | null
+  slug: string
+  created_at: DefaultTimestamp
+}
+
 export interface Database {
   series: SeriesTable
   sets: SetsTable
@@ -234,6 +300,12 @@ export interface Database {
   card_price_checks: CardPriceChecksTable
   price_refresh_runs: PriceRefreshRunsTable
   collection_value_snapshots: CollectionValueSnapshotsTable
+  binders: BindersTable
+  boxes: BoxesTable
+  copy_places: CopyPlacesTable
+  wants: WantsTable
+  shares: SharesTable
+  binder_scans: BinderScansTable
   analysis_jobs: AnalysisJobsTable
 }
 

@@ -1,5 +1,7 @@
 import { type Kysely, sql } from 'kysely'
 import type { DraftDto, DraftSelectInput } from '../../shared/schemas/imports'
+import type { ScanPlacement } from '../../shared/schemas/binders'
+import { lockScanOfDraft, placeScannedCopy } from '../binders/scan'
 import { addCardToCollection } from '../collection/add'
 import type { Database, UserCardRow } from '../database/schema'
 import { DRAFT_COLUMNS, toDraftDto, toUserCardDto, type UserCardDto } from './dto'
@@ -9,6 +11,8 @@ export interface DraftSelection {
   draft: DraftDto
   /** The collection row the card went into (null only if that row was deleted since). */
   userCard: UserCardDto | null
+  /** For a draft of a binder page scan: the pocket its copy went into, or why not (absent otherwise). */
+  place?: ScanPlacement
 }
 
 /** One of the user's drafts; 404 for another user's or an unknown id. */
@@ -47,7 +51,8 @@ async function lockDraft(trx: Kysely<Database>, userId: string, draftId: string)
 
 /**
  * Adds the chosen card to the user's collection and marks the draft selected, in one transaction.
- * Selecting a draft again adds nothing and answers the first result; a dismissed draft → 409.
+ * Selecting a draft again adds nothing and answers the first result; a dismissed draft → 409. A
+ * draft of a binder page scan also puts its copy in its pocket, when free.
  */
 export async function selectDraft(db: Kysely<Database>, userId: string, draftId: string, input: DraftSelectInput): Promise<DraftSelection> {
   return db.transaction().execute(async (trx) => {
@@ -56,7 +61,9 @@ export async function selectDraft(db: Kysely<Database>, userId: string, draftId:
       throw new ImportError(409, 'This draft was dismissed, so no card can be selected for it')
     }
 
+    const scan = draft.status === 'pending' || draft.status === 'failed' ? await lockScanOfDraft(trx, userId, draftId) : null
     let userCard: UserCardRow | undefined
+    let place: ScanPlacement | undefined
     if (draft.status === 'selected') {
       userCard = draft.user_card_id
         ? await trx.selectFrom('user_cards').selectAll()
@@ -77,8 +84,9 @@ export async function selectDraft(db: Kysely<Database>, userId: string, draftId:
         })
         .where('id', '=', draftId)
         .execute()
+      if (scan) place = await placeScannedCopy(trx, userId, scan, draftId, userCard.id)
     }
-    return { draft: await getDraft(trx, userId, draftId), userCard: userCard ? toUserCardDto(userCard) : null }
+    return { draft: await getDraft(trx, userId, draftId), userCard: userCard ? toUserCardDto(userCard) : null, ...(place ? { place } : {}) }
   })
 }
 

@@ -52,9 +52,8 @@ const RATE_LIMIT_RETRIES = 3
 interface Target { id: string, name: LocalizedNames, variants: string[] }
 
 /**
- * The cards whose price is due: owned by someone (or by `userId`), never checked, checked about
- * `maxAgeHours` ago or longer, or failed over an hour ago. Never-checked cards first, then the oldest.
- * (The want list, when it exists, joins the owned cards here.)
+ * The cards whose price is due: owned or wanted by someone (or by `userId`), never checked, checked
+ * about `maxAgeHours` ago or longer, or failed over an hour ago. Never-checked cards first, then the oldest.
  */
 export async function dueCards(db: Kysely<Database>, now: Date, maxAgeHours: number, options: RefreshOptions = {}): Promise<Target[]> {
   // A little early rather than an hour late: an hourly schedule then asks for each card at the same hour every day.
@@ -63,8 +62,12 @@ export async function dueCards(db: Kysely<Database>, now: Date, maxAgeHours: num
   let q = db.selectFrom('cards as c')
     .leftJoin('card_price_checks as k', 'k.card_id', 'c.id')
     .select(['c.id', 'c.name', 'c.variants'])
-    .where(eb => eb.exists(eb.selectFrom('user_cards as uc').select(sql`1`.as('one')).whereRef('uc.card_id', '=', 'c.id')
-      .$if(!!options.userId, w => w.where('uc.user_id', '=', options.userId!))))
+    .where(eb => eb.or([
+      eb.exists(eb.selectFrom('user_cards as uc').select(sql`1`.as('one')).whereRef('uc.card_id', '=', 'c.id')
+        .$if(!!options.userId, w => w.where('uc.user_id', '=', options.userId!))),
+      eb.exists(eb.selectFrom('wants as w').select(sql`1`.as('one')).whereRef('w.card_id', '=', 'c.id')
+        .$if(!!options.userId, w => w.where('w.user_id', '=', options.userId!))),
+    ]))
   if (!options.force) {
     q = q.where(eb => eb.or([
       eb('k.card_id', 'is', null),

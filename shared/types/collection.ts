@@ -1,3 +1,4 @@
+import type { CopyPlace } from '../schemas/binders'
 import type { CopyPrice } from '../schemas/prices'
 
 /** One kind of copy in a user's collection, as every collection and import route answers it. */
@@ -44,4 +45,6 @@ export interface CollectionItem extends UserCard {
   card: CollectionCard
   /** The copy's market value in the user's currency, when the list asked for it; null when unpriced or graded. */
   price?: CopyPrice | null
+  /** Binder slots and boxes holding its copies (the list only); copies beyond them are placed nowhere. */
+  places?: CopyPlace[]
 }

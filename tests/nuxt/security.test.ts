@@ -25,6 +25,8 @@ const PUBLIC = [
   /^\/api\/auth\/(register|login|logout)$/,
   /^\/api\/cards(\/|$)/,
   /^\/api\/sets(\/|$)/,
+  // A published collection, want list or binder: its unguessable slug is the key (tests/nuxt/wants-sharing.test.ts).
+  /^\/api\/public\//,
 ]
 
 describe('authentication on every route', () => {

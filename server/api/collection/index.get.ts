@@ -1,11 +1,12 @@
 import { collectionListQuerySchema } from '~~/shared/schemas/collection'
+import { placesOf } from '../../binders/places'
 import { listCollection } from '../../collection/list'
 import { getUserCurrency } from '../../prices/currency'
 
 defineRouteMeta({
   openAPI: {
     tags: ['Collection'],
-    summary: 'The signed-in user\'s collection, filtered, sorted and paged, with totals over the filter',
+    summary: 'The signed-in user\'s collection, filtered, sorted and paged, with totals over the filter and where each row\'s copies are (`places`: binder slots and boxes)',
     parameters: [
       { in: 'query', name: 'set', schema: { type: 'string' }, description: 'Set id (`sv02`) or printed code (`PAL`)' },
       { in: 'query', name: 'q', schema: { type: 'string' }, description: 'Card name in any language (accents and case ignored), or a card id' },
@@ -27,5 +28,8 @@ export default defineEventHandler(async (event) => {
   const user = await requireUser(event)
   const query = getQueryAs(event, collectionListQuerySchema)
   const db = await useDb()
-  return listCollection(db, user.id, query, await getUserCurrency(db, user.id))
+  const page = await listCollection(db, user.id, query, await getUserCurrency(db, user.id))
+  const places = await placesOf(db, user.id, page.items.map(i => i.id))
+  for (const item of page.items) item.places = places.get(item.id) ?? []
+  return page
 })

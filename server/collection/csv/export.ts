@@ -26,14 +26,14 @@ export function guardCell(value: string | null | undefined): string {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text
 }
 
+/** The card's columns, `card_id` to `name`, of the collection and want list exports. */
+export function cardCells(cardId: string, card: Pick<CollectionItem['card'], 'setId' | 'setCode' | 'setName' | 'localId' | 'names' | 'name'>): string[] {
+  return [cardId, card.setId, card.setCode ?? '', guardCell(card.setName), card.localId, guardCell(card.names.en ?? card.name)]
+}
+
 export function exportRow(item: CollectionItem): string[] {
   return [
-    item.cardId,
-    item.card.setId,
-    item.card.setCode ?? '',
-    guardCell(item.card.setName),
-    item.card.localId,
-    guardCell(item.card.names.en ?? item.card.name),
+    ...cardCells(item.cardId, item.card),
     String(item.quantity),
     item.condition,
     item.language,

@@ -4,6 +4,7 @@ import { copyFieldsSchema, type ImportMode, MAX_QUANTITY } from '../../../shared
 import { closestFinish } from '../../../shared/variants'
 import type { Database, NewUserCard } from '../../database/schema'
 import { getUserCurrency } from '../../prices/currency'
+import { fulfilWants } from '../../wants/wants'
 import { CollectionError } from '../add'
 import { finishForCard } from '../finish'
 import { type CsvFormatId, type CsvProblemCode, detectFormat, headerKey, LineProblem, type MappedLine, mapRow, type ProblemParams } from './formats'
@@ -331,6 +332,9 @@ export async function importCollectionCsv(db: Kysely<Database>, userId: string, 
         throw failed(over.map(r => ({ line: r.lines[0]!, message: `Your collection would hold more than ${MAX_QUANTITY} copies of ${r.card_id} of this kind`, code: 'tooMany' as const, params: { card: r.card_id, max: MAX_QUANTITY } })))
       }
     }
+    // The copies imported come off the want list, as added ones do.
+    const wanted = new Set((await trx.selectFrom('wants').select('card_id').where('user_id', '=', userId).execute()).map(w => w.card_id))
+    for (const row of all) if (wanted.has(row.card_id)) await fulfilWants(trx, userId, row.card_id, row.finish, row.quantity)
   })
 
   const all = [...rows.values()]

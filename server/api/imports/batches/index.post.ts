@@ -1,4 +1,6 @@
+import { scanTargetQuerySchema } from '~~/shared/schemas/binders'
 import { UPLOAD_MAX_WAIT_SECONDS, uploadQuerySchema } from '~~/shared/schemas/imports'
+import { checkScanTarget, startScan } from '../../../binders/scan'
 import { sniffImageType } from '../../../recognition'
 import { getBatch, waitForBatch } from '../../../imports/batches'
 import { ImportError } from '../../../imports/errors'
@@ -17,6 +19,8 @@ defineRouteMeta({
       + 'analysis queue unavailable → 503 (nothing is kept from a refused upload).',
     parameters: [
       { in: 'query', name: 'wait', required: false, schema: { type: 'number', minimum: 0, maximum: UPLOAD_MAX_WAIT_SECONDS, default: 0 }, description: 'Seconds to wait for the analysis to finish' },
+      { in: 'query', name: 'binderId', required: false, schema: { type: 'string', format: 'uuid' }, description: 'The photos are pages of this binder (with `binderPage`): each card\'s pocket is read from where it lies, and selecting its draft puts it there (`GET /api/imports/batches/{id}/binder`)' },
+      { in: 'query', name: 'binderPage', required: false, schema: { type: 'integer', minimum: 1 }, description: 'The binder page of the first photo; the next photos are the next pages' },
     ],
     requestBody: {
       required: true,
@@ -45,9 +49,12 @@ defineRouteMeta({
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)
   const { wait } = getQueryAs(event, uploadQuerySchema)
+  const target = getQueryAs(event, scanTargetQuerySchema)
   const config = useServerConfig()
   const db = await useDb()
   try {
+    // A binder page scan is checked before a byte is read: 404 for a binder not theirs, 422 past its pages.
+    if (target.binderId) await checkScanTarget(db, user.id, target.binderId, target.binderPage!)
     const [queue, room] = await Promise.all([useQueue(), useStoreLimits()]).catch((error) => {
       console.error('[imports] analysis queue unavailable:', error instanceof Error ? error.message : error)
       throw new ImportError(503, 'The photo analysis is unavailable right now, so nothing was imported. Please try again in a moment.')
@@ -62,6 +69,7 @@ export default defineEventHandler(async (event) => {
       sniff: sniffImageType,
       log: (message, error) => console.error(message, error),
     }, user.id, event.node.req)
+    if (target.binderId) await startScan(db, user.id, batchId, target.binderId, target.binderPage!)
     const batch = wait > 0
       ? await waitForBatch(db, user.id, batchId, wait * 1000, shutdownSignal)
       : await getBatch(db, user.id, batchId)
