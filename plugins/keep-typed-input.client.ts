@@ -24,6 +24,14 @@ export default defineNuxtPlugin({
     for (const el of document.querySelectorAll<Field>('input, textarea')) {
       if (isTextField(el) && el.value !== el.defaultValue) typed.set(el, el.value)
     }
+    // Hydration can write a field's (empty) state over it while the person is still typing: the next
+    // keystroke would then start from nothing. Put back what was typed before that keystroke lands.
+    const onBeforeInput = (event: Event) => {
+      const el = event.target
+      if (!isTextField(el)) return
+      const last = typed.get(el)
+      if (last !== undefined && el.value !== last) el.value = last
+    }
     const onInput = (event: Event) => {
       if (isTextField(event.target)) typed.set(event.target, event.target.value)
     }
@@ -32,12 +40,14 @@ export default defineNuxtPlugin({
       event.stopImmediatePropagation()
       pendingSubmit = event.target as HTMLFormElement
     }
+    document.addEventListener('beforeinput', onBeforeInput, true)
     document.addEventListener('input', onInput, true)
     document.addEventListener('submit', onSubmit, true)
 
     nuxtApp.hooks.hookOnce('app:suspense:resolve', () => {
       // After the directives' own mounted hooks (post-flush) have written their state into the fields.
       setTimeout(() => {
+        document.removeEventListener('beforeinput', onBeforeInput, true)
         document.removeEventListener('input', onInput, true)
         document.removeEventListener('submit', onSubmit, true)
         for (const [typedInto, value] of typed) {
