@@ -109,3 +109,32 @@ describe('collection search uses the catalogue search\'s matching', () => {
     expect(await found('12')).toEqual(['sv02-012'])
   })
 })
+
+describe('CSV import next to other writes', () => {
+  const POKEVENTORY_CSV = (rows: string[]) => ['card_id,quantity,condition,language,finish', ...rows].join('\n')
+
+  it('makes a row it adds to a new version: a write made from the old one gets its 409', async () => {
+    const ida = await signUp('ida')
+    const row = (await ida.api('/api/collection', { method: 'POST', json: { cardId: 'sv02-012', quantity: 1, condition: 'NM', language: 'en', finish: 'normal' } })).item
+    expect((await send(ida, POKEVENTORY_CSV(['sv02-012,2,NM,en,normal']))).status).toBe(200)
+    const now = (await ida.api(`/api/collection/${row.id}`)).item
+    expect(now).toMatchObject({ quantity: 3, version: row.version + 1 })
+    expect((await ida.request(`/api/collection/${row.id}`, { method: 'PATCH', json: { quantity: 1, version: row.version } })).status).toBe(409)
+  })
+
+  it('never answers 500 when an import and crossed merges of the same rows meet', async () => {
+    const lea = await signUp('lea')
+    for (let round = 0; round < 4; round++) {
+      const a = (await lea.api('/api/collection', { method: 'POST', json: { cardId: 'sv02-012', quantity: 1, condition: 'NM', language: 'en', finish: 'normal' } })).item
+      const b = (await lea.api('/api/collection', { method: 'POST', json: { cardId: 'sv02-012', quantity: 2, condition: 'LP', language: 'en', finish: 'normal' } })).item
+      const responses = await Promise.all([
+        send(lea, POKEVENTORY_CSV(['sv02-012,1,LP,en,normal', 'sv02-012,1,NM,en,normal'])),
+        lea.request(`/api/collection/${a.id}`, { method: 'PATCH', json: { condition: 'LP' } }),
+        lea.request(`/api/collection/${b.id}`, { method: 'PATCH', json: { condition: 'NM' } }),
+      ])
+      for (const res of responses) expect([200, 404], await res.clone().text()).toContain(res.status)
+      expect((await totals(lea)).cards).toBe(5)
+      for (const item of (await lea.api('/api/collection?q=sv02-012')).items) await lea.api(`/api/collection/${item.id}`, { method: 'DELETE' })
+    }
+  })
+})

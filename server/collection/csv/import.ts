@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely'
 import Papa from 'papaparse'
 import { copyFieldsSchema, type ImportMode, MAX_QUANTITY } from '../../../shared/schemas/collection'
 import { closestFinish } from '../../../shared/variants'
+import { retryConflicts } from '../../database/retry'
 import type { Database, NewUserCard } from '../../database/schema'
 import { getUserCurrency } from '../../prices/currency'
 import { fulfilWants } from '../../wants/wants'
@@ -312,7 +313,9 @@ export async function importCollectionCsv(db: Kysely<Database>, userId: string, 
   const { format, rows, errors, skipped } = await planImport(db, userId, text)
   if (errors.length && (!options.skipInvalid || !rows.size)) throw failed(errors)
 
-  await db.transaction().execute(async (trx) => {
+  // A concurrent edit that merges rows locks them in another order: Postgres ends one of the two
+  // transactions (deadlock), and this one runs again.
+  await retryConflicts(() => db.transaction().execute(async (trx) => {
     if (mode === 'replace') await trx.deleteFrom('user_cards').where('user_id', '=', userId).execute()
     const all = [...rows.values()]
     for (let i = 0; i < all.length; i += 500) {
@@ -321,7 +324,8 @@ export async function importCollectionCsv(db: Kysely<Database>, userId: string, 
         .values(batch.map(({ lines: _, ...row }) => row))
         .onConflict(oc => oc
           .expression(sql`user_id, card_id, condition, language, finish, coalesce(grader, ''), coalesce(grade, ''), coalesce(cert_number, '')`)
-          .doUpdateSet({ quantity: sql`user_cards.quantity + excluded.quantity`, updated_at: sql`now()` })
+          // A row changed here is a new version: an edit made from the old one gets its 409.
+          .doUpdateSet({ quantity: sql`user_cards.quantity + excluded.quantity`, version: sql`user_cards.version + 1`, updated_at: sql`now()` })
           .where(sql<boolean>`user_cards.quantity + excluded.quantity <= ${MAX_QUANTITY}`))
         .returning(['card_id', 'condition', 'language', 'finish', 'grader', 'grade', 'cert_number'])
         .execute()
@@ -335,7 +339,7 @@ export async function importCollectionCsv(db: Kysely<Database>, userId: string, 
     // The copies imported come off the want list, as added ones do.
     const wanted = new Set((await trx.selectFrom('wants').select('card_id').where('user_id', '=', userId).execute()).map(w => w.card_id))
     for (const row of all) if (wanted.has(row.card_id)) await fulfilWants(trx, userId, row.card_id, row.finish, row.quantity)
-  })
+  }))
 
   const all = [...rows.values()]
   return {
