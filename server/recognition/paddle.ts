@@ -91,9 +91,17 @@ async function readLines(host: OrtHost, keys: string[], latin: Uint8Array, image
     return { text: '', score: 0, box, angle: edgeAngle(box[0], box[1]), height: crop.height }
   })
   const wanted = options.select?.(found) ?? found.map(() => true)
-  const ids = found.map((_, i) => i).filter(i => wanted[i])
-  const texts = await recognize(host, keys, latin, ids.map(i => (turned[i] ? rotate180(crops[i]!.image) : crops[i]!.image)))
-  ids.forEach((id, k) => Object.assign(found[id]!, texts[k]))
+  const readThose = async (ids: number[]) => {
+    const texts = await recognize(host, keys, latin, ids.map(i => (turned[i] ? rotate180(crops[i]!.image) : crops[i]!.image)))
+    ids.forEach((id, k) => Object.assign(found[id]!, texts[k]))
+  }
+  await readThose(found.map((_, i) => i).filter(i => wanted[i]))
+  // What was read may ask for more lines.
+  const more = options.more?.(found.map((l, i) => (wanted[i] ? l : { ...l, text: '' })))
+  if (more) {
+    await readThose(found.map((_, i) => i).filter(i => more[i] && !wanted[i]))
+    more.forEach((m, i) => { wanted[i] ||= m })
+  }
   // Lines not asked for keep their box and angle, with no text.
   return found.filter((l, i) => !wanted[i] || (l.text.trim() && l.score >= DROP_SCORE))
 }
