@@ -22,13 +22,9 @@ const DB_UNCLIP = 1.5
 const DB_MIN_SIDE = 3
 /** Default long side of the detector's input (PaddleOCR's 960). */
 export const DETECT_SIDE = 960
-/**
- * Recognition input: 48 px high; line crops batched by width, padded to the widest of the batch
- * and at least 96 px (PaddleOCR pads every line to 320: a short line such as `60` or `PAL EN`
- * then costs as much as a long one).
- */
+/** Recognition input: 48 px high, at least 320 wide; line crops batched by width. */
 const REC_H = 48
-const REC_MIN_W = 96
+const REC_MIN_W = 320
 const REC_BATCH = 8
 /** Lines read with less mean confidence are noise (PaddleOCR's drop score). */
 const DROP_SCORE = 0.5
