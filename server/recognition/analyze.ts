@@ -47,10 +47,10 @@ export async function analyzePhoto(bytes: Buffer, options: AnalyzeOptions): Prom
   const read = await Promise.all(quads.map(q => analyzeCard(photo, q, options, shortLines)))
   // A cell a binder page leaves for a card whose outline was not found: a card only if one was read there.
   let cards = read.flatMap((outcomes, i) => outcomes.filter(c => !found[i]?.inferred || proves(c)))
-  // Numbers no card gave (a stack whose top card alone was found, a thumb over an outline): read
-  // the rest of the photo, give each number to the card it lies in, or to the nearest card lacking
-  // one; the others are cards of their own.
-  if (cards.length === 0 || (!whole && cards.length <= 2 && cards.some(c => c.quad && c.reading.numbers.length === 0))) {
+  // Numbers no card gave (a stack whose top card alone was found, a thumb over an outline, a
+  // close-up with no outline read as one card): read the rest of the photo, give each number to
+  // the card it lies in, or to the nearest card lacking one; the others are cards of their own.
+  if (cards.length === 0 || (cards.length <= 2 && cards.some(c => c.quad && c.reading.numbers.length === 0))) {
     // Lines on cards that read a number are not read again.
     const done = cards.filter(c => c.quad && c.reading.numbers.length > 0).map(c => c.quad!)
     cards = withPhotoNumbers(cards, await readWholePhoto(photo, options, at => !done.some(q => inside(q, at))), options)
@@ -142,7 +142,8 @@ export function withNumberOf(card: CardReading, row: CardReading): CardReading {
   return {
     ...card,
     numbers: row.numbers,
-    names: card.names.length > 0 ? card.names : row.names,
+    // Both: a card read off a wrong outline may have read noise for its name.
+    names: [...new Set([...card.names, ...row.names])],
     hp: card.hp ?? row.hp,
     setCode: card.setCode ?? row.setCode,
     lang: card.lang ?? row.lang,

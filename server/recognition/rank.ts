@@ -116,7 +116,8 @@ function numberEvidence(entry: CatalogEntry, numbers: CardNumber[]): NumberEvide
     let e: NumberEvidence = { weight: 0, reason: null }
     if (key === entryKey) {
       if (totalMatches) e = { weight: W.numberAndTotal, reason: `number ${shown}`, exact: true }
-      else if (n.prefix && SET_NAMING_PREFIXES.has(n.prefix)) e = { weight: W.numberWithPrefix, reason: `number ${shown}`, exact: true }
+      // A subset's number and total carry its prefix (`H03/H32`): the total is the subset's, not the set's.
+      else if (n.prefix && (SET_NAMING_PREFIXES.has(n.prefix) || n.totalPrefix === n.prefix)) e = { weight: W.numberWithPrefix, reason: `number ${shown}`, exact: true }
       else if (n.printedTotal === null) e = { weight: W.numberNoTotal, reason: `number ${n.number} (no total read)`, exact: true }
       // One digit off a total of two digits or more (a one-digit total is one off every other).
       else if (entry.printedTotal !== null && n.printedTotal >= 10 && oneDigitOff(String(n.printedTotal), String(entry.printedTotal))) {

@@ -24,10 +24,11 @@ const SHORT_LINE = 12
 /**
  * Reads a straightened card: its lines, the card turned the way its text reads. The warp leaves a
  * card upright or upside down; PaddleOCR's classifier tells which, line by line, and the card's way
- * up is the one most of its text agrees on; only its name band and bottom rows are read, and with
- * `shortLines` every short line too (a fanned stack taken for one card shows its number rows
- * there). A reader that cannot tell (tesseract) reads the card turned too when the upright
- * read shows no number row, and keeps the read with more confident text.
+ * up is the one most of its text agrees on; only its name band and the short lines of its bottom
+ * rows are read (the long ones too when those show no number row), and with `shortLines` every
+ * short line too (a fanned stack taken for one card shows its number rows there). A reader that
+ * cannot tell (tesseract) reads the card turned too when the upright read shows no number row,
+ * and keeps the read with more confident text.
  */
 export async function readCard(card: RgbImage, reader: TextReader, shortLines = false): Promise<ReadImage> {
   const side = Math.max(card.width, card.height)
@@ -35,11 +36,15 @@ export async function readCard(card: RgbImage, reader: TextReader, shortLines = 
     // The way up from the lines' angles (weighed by their length), then only the name band and
     // the bottom rows are recognised: the attacks between them tell nothing the ranking uses.
     let turns = 0
+    const short = (l: TextLine) => lineLength(l) <= SHORT_LINE * l.height
     const select = (found: TextLine[]) => {
       turns = wayUp(found, [0, 2], l => lineLength(l) / Math.max(1, l.height))
-      return turnedBy(found, card.width, card.height, turns).lines.map(l => inBands(l, card.height) || (shortLines && lineLength(l) <= SHORT_LINE * l.height))
+      return turnedBy(found, card.width, card.height, turns).lines.map(l => (inBands(l, card.height) ? short(l) || inNameBand(l, card.height) : shortLines && short(l)))
     }
-    return turnedBy(await reader.read(card, { detectSide: side, select, oneWay: true }), card.width, card.height, turns)
+    // The long lines at the bottom (flavour text, the copyright line) only when its short rows
+    // showed no number row: they are a third of the recognition's cost.
+    const more = (read: TextLine[]) => (read.some(l => NUMBER_ROW.test(l.text)) ? null : turnedBy(read, card.width, card.height, turns).lines.map(l => inBands(l, card.height)))
+    return turnedBy(await reader.read(card, { detectSide: side, select, more, oneWay: true }), card.width, card.height, turns)
   }
   const lines = await reader.read(card, { detectSide: side })
   const upright = { lines, width: card.width, height: card.height, turns: 0 }
@@ -78,9 +83,16 @@ function textWeight(lines: TextLine[]): number {
   return lines.reduce((sum, l) => sum + l.score * l.text.replace(/[^\p{L}\p{N}]/gu, '').length, 0)
 }
 
+function middleY(line: TextLine): number {
+  return line.box.reduce((sum, p) => sum + p[1], 0) / 4
+}
+
+function inNameBand(line: TextLine, height: number): boolean {
+  return middleY(line) < height * CARD_BANDS.name
+}
+
 function inBands(line: TextLine, height: number): boolean {
-  const middle = line.box.reduce((sum, p) => sum + p[1], 0) / 4
-  return middle < height * CARD_BANDS.name || middle > height * CARD_BANDS.bottom
+  return inNameBand(line, height) || middleY(line) > height * CARD_BANDS.bottom
 }
 
 const lineLength = (l: TextLine) => Math.hypot(l.box[1][0] - l.box[0][0], l.box[1][1] - l.box[0][1])

@@ -26,6 +26,11 @@ export interface ReadOptions {
    * with no text. A reader that finds and reads lines in one step (tesseract) reads them all.
    */
   select?: (lines: TextLine[]) => boolean[]
+  /**
+   * After the selected lines are read (the others have no text yet): which further lines to read.
+   * A reader that reads every line at once (tesseract) never asks.
+   */
+  more?: (lines: TextLine[]) => boolean[] | null
   /** Every line of the image runs the same way (a straightened card): which way is decided for all at once. */
   oneWay?: boolean
 }

@@ -56,7 +56,7 @@ describe('withNumberOf', () => {
     const card = { names: ['furfrou'], numbers: [], setCode: null, hp: 90, lang: 'en', illustrator: null, copyrightYear: null, rarity: null }
     const numbers = parseCardNumbers('22/30', new Set([30]))
     const row = { names: ['noise'], numbers, setCode: 'SVI', hp: 40, lang: 'fr', illustrator: 'Ken Sugimori', copyrightYear: 2014, rarity: 'common' as const }
-    expect(withNumberOf(card, row)).toMatchObject({ ...card, numbers, setCode: 'SVI', illustrator: 'Ken Sugimori', copyrightYear: 2014, rarity: 'common' })
+    expect(withNumberOf(card, row)).toMatchObject({ ...card, names: ['furfrou', 'noise'], numbers, setCode: 'SVI', illustrator: 'Ken Sugimori', copyrightYear: 2014, rarity: 'common' })
   })
 })
 
@@ -92,6 +92,13 @@ describe('analyzePhoto (PaddleOCR)', () => {
       expect(result.drafts[0]!.candidates[0]?.cardId, `${angle}°`).toBe('bw7-142')
       expect(result.drafts.every(d => d.quad === null)).toBe(true)
     }
+  })
+
+  it('reads a close-up shaped like a card as a photo when the card it was taken for shows no number', async () => {
+    // Cropped to a card's proportions (landscape): the photo is first taken for a card turned sideways.
+    const bytes = await sharp(photo('syn1-035.jpg')).extract({ left: 0, top: 15, width: 1400, height: 1050 }).jpeg({ quality: 92 }).toBuffer()
+    const result = await analyzePhoto(bytes, options())
+    expect(result.drafts.map(d => d.candidates[0]?.cardId)).toContain('bw7-142')
   })
 
   it('a failing reader fails the draft cleanly, never the photo', async () => {

@@ -234,6 +234,13 @@ describe('rankCandidates', () => {
     expect(isConfident(rankCandidates(index, reading({ number: 'O023/185', names: ['Charmander'], hp: 70 }), 5), THRESHOLD)).toBe(true)
   })
 
+  it('a subset number printed with its own total (H03/H32) names its printing', () => {
+    // Aquapolis prints its holo subset `H03/H32`: the catalogue knows the set's total (147), not the subset's.
+    const ranked = rankCandidates(index, reading({ number: 'H03/H32', names: ['Migalos'], hp: 70 }), 5)
+    expect(ranked[0]).toMatchObject({ cardId: 'ecard2-H03', reasons: expect.arrayContaining(['number H03/H32']) })
+    expect(isConfident(ranked, THRESHOLD)).toBe(true)
+  })
+
   it('a one-digit total one off another tells nothing: a name read outweighs it', () => {
     // Kirlia (HP 70) read `Kirtia`, with noise read `7/4`: no printing's 7/9 or 7/0 is meant.
     const ranked = rankCandidates(index, reading({ names: ['Kirtia'], hp: 70, number: '7/4' }), 5)

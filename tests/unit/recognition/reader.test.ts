@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { createTextReader, OcrError, type TextLine, type TextReader } from '../../../server/recognition'
 import { decodePhoto } from '../../../server/recognition/decode'
 import { createOrtHost } from '../../../server/recognition/ort-host'
+import { latinMask } from '../../../server/recognition/paddle'
 import { packageFile } from '../../../server/recognition/reader'
 
 // A synthetic close-up of a card's bottom: weakness row, `Illus. 5ban Graphics`, `142/149`, copyright.
@@ -53,6 +54,25 @@ describe('TextReader (paddle)', () => {
     expect(lines.some(l => l.text === '')).toBe(true)
     expect(numberLine(lines)).toBeDefined()
     expect(lines.filter(l => l.text).every(l => l.box[0][1] > 540)).toBe(true)
+  })
+
+  it('reads further lines when what it read first asks for them', async () => {
+    let asked = 0
+    const lines = await readers[0]!.read(await image(), {
+      select: found => found.map(l => l.box[0][1] <= 540),
+      more: (read) => {
+        asked++
+        expect(read.filter(l => l.text).every(l => l.box[0][1] <= 540)).toBe(true)
+        return read.map(l => l.box[0][1] > 540)
+      },
+    })
+    expect(asked).toBe(1)
+    expect(numberLine(lines)).toBeDefined()
+    expect(lines.every(l => l.text)).toBe(true)
+  })
+
+  it('reads a Latin line with every class of the dictionary but the Chinese, Japanese and Korean characters', () => {
+    expect([...latinMask(['', 'a', '单', 'の', 'マ', '1', '/', 'é', '★', ' '])]).toEqual([1, 1, 0, 0, 0, 1, 1, 1, 1, 1])
   })
 
   it('names a missing model file, and refuses a broken one', async () => {
