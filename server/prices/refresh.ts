@@ -29,6 +29,8 @@ export interface RefreshOptions {
   userId?: string
   /** Ask again even for cards fetched within maxAgeHours. */
   force?: boolean
+  /** Called once the run is visible to others (it holds the lease), or is over (nothing due, or busy). */
+  onStarted?: () => void | Promise<void>
 }
 
 export interface RefreshResult {
@@ -102,9 +104,11 @@ export async function refreshPrices(deps: RefreshDeps, options: RefreshOptions =
   const due = await dueCards(deps.db, now(), deps.maxAgeHours, options)
   if (!due.length) {
     await snapshotValues(deps.db, now(), options.userId ? [options.userId] : undefined)
+    await options.onStarted?.()
     return { ...result, ms: Date.now() - started }
   }
   const runId = await startRun(deps.db, options.userId ? `user:${options.userId}` : 'all', now())
+  await options.onStarted?.()
   if (!runId) return { ...result, status: 'busy', message: 'Another price refresh is running' }
   result.runId = runId
 

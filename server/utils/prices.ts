@@ -66,9 +66,16 @@ export async function runPriceRefresh(options: RefreshOptions = {}): Promise<Ref
   }, options)
 }
 
-/** Starts a refresh without waiting for it: a request never waits for TCGdex. */
-export function startPriceRefresh(options: RefreshOptions = {}): void {
-  runPriceRefresh(options).catch(error => console.error('[prices] refresh failed:', error))
+/**
+ * Starts a refresh without waiting for TCGdex: resolves once the run holds its lease (so that a client
+ * polling `refreshing` right after sees it), or once it is over.
+ */
+export function startPriceRefresh(options: RefreshOptions = {}): Promise<void> {
+  return new Promise((resolve) => {
+    runPriceRefresh({ ...options, onStarted: resolve })
+      .catch(error => console.error('[prices] refresh failed:', error))
+      .finally(resolve)
+  })
 }
 
 let images: CardImageService | undefined

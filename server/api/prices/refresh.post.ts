@@ -13,7 +13,7 @@ export default defineEventHandler(async (event) => {
   const user = await requireUser(event)
   if (usePricesConfig().source === 'off') throw createError({ statusCode: 409, message: 'Market prices are turned off on this server' })
   const state = await refreshState(await useDb())
-  if (!state.running) startPriceRefresh({ userId: user.id })
+  if (!state.running) await startPriceRefresh({ userId: user.id })
   setResponseStatus(event, 202)
   return { started: !state.running, running: true }
 })

@@ -174,4 +174,18 @@ describe('refreshPrices against the TCGdex stub', () => {
     expect(starts.at(-1)! - starts[0]!).toBeGreaterThanOrEqual((starts.length - 1) * 50 - 30)
     expect(stub.peakConcurrency).toBeLessThanOrEqual(2)
   })
+
+  it('says it has started once its run is visible, before fetching anything', async () => {
+    const later = new Date(T0.getTime() + 30 * DAY)
+    let seen: { running: boolean, requests: number } | undefined
+    await refreshPrices(deps({ now: () => later }), {
+      userId,
+      force: true,
+      onStarted: async () => {
+        const run = await db.selectFrom('price_refresh_runs').select('status').where('scope', '=', `user:${userId}`).where('started_at', '=', later).executeTakeFirst()
+        seen = { running: run?.status === 'running', requests: stub.requests.length }
+      },
+    })
+    expect(seen).toEqual({ running: true, requests: 0 })
+  })
 })
