@@ -42,6 +42,8 @@ describe('forms keep what was typed before the page was ready (CPU slowed 4×)',
       expect(early, 'typing began before hydration').toBe(true)
       await page.click('[data-testid=register-form] button[type=submit]')
       await page.waitForURL(u => new URL(u).pathname === '/', { timeout: 60_000 })
+      // The home page's own requests are done once it shows (clearing the cookie earlier would make them 401).
+      await expectVisible(page.locator('[data-testid=home-import]'), { timeout: 30_000 })
 
       // Signed out, then in again through the sign-in form, typed just as early.
       await page.context().clearCookies()
