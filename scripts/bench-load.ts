@@ -62,14 +62,15 @@ function client(base: URL, deadline: number) {
 }
 type Call = ReturnType<typeof client>
 
+/** Signs up (202 whether or not the address was free: it tells nobody), then signs in for the session cookie. */
 async function signUp(call: Call, tag: string): Promise<Session> {
   const email = `load-${Date.now().toString(36)}-${tag}-${randomBytes(3).toString('hex')}@example.test`
-  const res = await call(null, '/api/auth/register', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: 'load test password', name: `Load ${tag}` }),
-  })
-  if (res.status !== 201) throw new Error(`register ${res.status}: ${await res.text()}`)
+  const password = 'load test password'
+  const post = (path: string, body: unknown) => call(null, path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  const registered = await post('/api/auth/register', { email, password, name: `Load ${tag}` })
+  if (registered.status !== 202) throw new Error(`register ${registered.status}: ${await registered.text()}`)
+  const res = await post('/api/auth/login', { email, password })
+  if (res.status !== 200) throw new Error(`sign-in ${res.status}: ${await res.text()}`)
   return { cookie: res.headers.getSetCookie().map(c => c.split(';')[0]).join('; ') }
 }
 
@@ -251,6 +252,8 @@ async function withSpawnedApp<T>(workers: number, fn: (base: URL, loopDelay: () 
     PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOOP_DELAY_FILE: loopFile,
     NUXT_SESSION_PASSWORD: process.env.NUXT_SESSION_PASSWORD ?? randomBytes(24).toString('hex'),
     ANALYSIS_WORKERS: workers > 0 ? '0' : '1',
+    // Every simulated user signs up from this one address.
+    RATE_LIMIT_REGISTER_PER_HOUR: '10000',
   })
   const base = new URL(`http://127.0.0.1:${port}`)
   const procs = [web]
