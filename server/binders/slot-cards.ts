@@ -1,10 +1,9 @@
 import { type Kysely, sql } from 'kysely'
 import type { PriceCurrency } from '../../shared/schemas/prices'
 import type { SlotCard } from '../../shared/schemas/binders'
-import { cardImagePath } from '../card-images/urls'
-import { pickName } from '../catalog/query'
+import { cardSummary } from '../catalog/query'
 import { copyPriceJoin } from '../collection/list'
-import type { Database, LocalizedNames } from '../database/schema'
+import type { Database } from '../database/schema'
 
 /** Places joined with their copy, card, set and the market price the copy is valued at (copyPriceJoin). */
 export function placedCardsQuery(db: Kysely<Database>, currency: PriceCurrency) {
@@ -25,19 +24,12 @@ export type PlacedCardRow = Awaited<ReturnType<ReturnType<typeof placedCardsQuer
 
 /** A placed copy as the views show it; `withIds` false drops what names the owner's rows (public pages). */
 export function toSlotCard(row: PlacedCardRow, currency: PriceCurrency, options: { withIds: boolean, quantity?: number }): SlotCard {
-  const names = row.names as LocalizedNames
   const unit = row.market === null ? null : Number(row.market)
   const quantity = options.quantity ?? 1
   return {
     ...(options.withIds ? { userCardId: row.user_card_id } : {}),
     cardId: row.card_id,
-    name: pickName(names, row.language).name,
-    names,
-    setId: row.set_id,
-    setName: pickName(row.set_names as LocalizedNames, row.language).name,
-    localId: row.local_id,
-    printedTotal: row.printed_total,
-    imageUrl: cardImagePath(row.card_id, names[row.language] ? row.language : 'en'),
+    ...cardSummary(row, row.language),
     language: row.language,
     finish: row.finish,
     condition: row.condition,

@@ -1,4 +1,6 @@
 import { CATALOG_LANGUAGES, type CatalogLanguage } from '../../shared/schemas/catalog'
+import { cardImagePath } from '../card-images/urls'
+import type { LocalizedNames } from '../database/schema'
 import { foldText } from './source'
 
 /**
@@ -108,4 +110,31 @@ export function pickName(names: Partial<Record<string, string>>, ...preferred: (
   }
   const first = Object.entries(names).find(([, v]) => !!v)
   return first ? { name: first[1]!, lang: first[0] } : { name: '', lang: 'en' }
+}
+
+/** A card's and its set's columns as the collection queries select them (`c.name as names`, `s.name as set_names`). */
+export interface CardSummaryRow {
+  card_id: string
+  names: unknown
+  set_id: string
+  set_names: unknown
+  local_id: string
+  printed_total: number | null
+}
+
+/**
+ * A card as the lists show it: its names (the one in `lang` first, see pickName), its set, and its
+ * picture in `lang` when the catalogue has the card in that language, else the English one.
+ */
+export function cardSummary(row: CardSummaryRow, lang: string | undefined) {
+  const names = row.names as LocalizedNames
+  return {
+    name: pickName(names, lang).name,
+    names,
+    setId: row.set_id,
+    setName: pickName(row.set_names as LocalizedNames, lang).name,
+    localId: row.local_id,
+    printedTotal: row.printed_total,
+    imageUrl: cardImagePath(row.card_id, lang && names[lang] ? lang : 'en'),
+  }
 }

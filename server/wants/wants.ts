@@ -3,11 +3,10 @@ import type { Finish } from '../../shared/schemas/collection'
 import { type PriceCurrency, SOURCE_OF_CURRENCY } from '../../shared/schemas/prices'
 import { matchesMissingFilter, type MissingFilter, type WantAdd, type WantItem, type WantList, type WantPatch } from '../../shared/schemas/wants'
 import { defaultFinish } from '../../shared/variants'
-import { cardImagePath } from '../card-images/urls'
-import { pickName } from '../catalog/query'
+import { cardSummary } from '../catalog/query'
 import { CollectionError } from '../collection/add'
 import { finishForCard } from '../collection/finish'
-import type { Database, LocalizedNames } from '../database/schema'
+import type { Database } from '../database/schema'
 
 type Db = Kysely<Database>
 const round2 = (n: number) => Math.round(n * 100) / 100
@@ -38,7 +37,6 @@ export async function listWants(db: Db, userId: string, currency: PriceCurrency,
   const priceOf = new Map(prices.map(p => [`${p.card_id}|${p.variant}`, p]))
 
   const items: (WantItem & { order: { set: string, number: number, created: number } })[] = rows.map((r) => {
-    const names = r.names as LocalizedNames
     const p = priceOf.get(`${r.card_id}|${r.finish ?? defaultFinish(r.variants)}`)
     const unit = p ? Number(p.market) : null
     return {
@@ -51,15 +49,9 @@ export async function listWants(db: Db, userId: string, currency: PriceCurrency,
       ...(withIds ? { owned: r.owned } : {}),
       card: {
         id: r.card_id,
-        name: pickName(names, options.lang).name,
-        names,
-        setId: r.set_id,
-        setName: pickName(r.set_names as LocalizedNames, options.lang).name,
+        ...cardSummary(r, options.lang),
         setCode: r.set_code,
-        localId: r.local_id,
-        printedTotal: r.printed_total,
         rarity: r.rarity,
-        imageUrl: cardImagePath(r.card_id, options.lang && names[options.lang] ? options.lang : 'en'),
         ...(withIds ? { variants: r.variants } : {}),
       },
       price: unit === null ? null : { currency, unit, total: round2(unit * r.quantity), fetchedAt: new Date(p!.fetched_at).toISOString() },

@@ -1,19 +1,12 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { fetch, setupApp, signIn, url } from '../support/app'
-import { expectText, launchBrowser, openPage, screenshot, signUpInBrowser, waitForHydration } from '../support/browser'
+import { describe, expect, it } from 'vitest'
+import { fetch, signIn, url } from '../support/app'
+import { expectText, useBrowserApp, openPage, screenshot, signUpInBrowser, waitForHydration } from '../support/browser'
 
-setupApp()
-
-let browser: Browser
-beforeAll(async () => { browser = await launchBrowser() })
-afterAll(async () => { await browser?.close() })
-
-const base = () => url('/').replace(/\/$/, '')
+const { browser, base } = useBrowserApp()
 
 describe('account security (issue 18, items 6 and 8)', () => {
   it('changes the password on the account page and signs every other session out, at 360 px', async () => {
-    const w = await openPage(browser, { baseURL: base(), viewport: { width: 360, height: 780 } })
+    const w = await openPage(browser(), { baseURL: base(), viewport: { width: 360, height: 780 } })
     const { page } = w
     const email = await signUpInBrowser(page, 'Brock')
     const elsewhere = await signIn(email, 'correct horse battery')

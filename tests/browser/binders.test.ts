@@ -1,19 +1,13 @@
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { rootDir, setupApp, url } from '../support/app'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { rootDir } from '../support/app'
 import {
-  addPhotos, analyse, DESKTOP, expectAttribute, expectCount, expectNoHorizontalOverflow, expectText, expectValue, expectVisible, launchBrowser,
+  addPhotos, analyse, DESKTOP, expectAttribute, expectCount, expectNoHorizontalOverflow, expectText, expectValue, expectVisible, useBrowserApp,
   openPage, PHONE, screenshot, signUpInBrowser, waitForHydration,
 } from '../support/browser'
 
-setupApp()
-
-let browser: Browser
-beforeAll(async () => { browser = await launchBrowser() })
-afterAll(async () => { await browser?.close() })
-
-const base = () => url('/').replace(/\/$/, '')
+const { browser, base } = useBrowserApp()
 const fixture = (file: string) => join(rootDir, 'tests/fixtures', file)
 
 /** A request to the API with the page's session (seeding what the test does not exercise through the UI). */
@@ -64,7 +58,7 @@ async function putFromPicker(page: Page, target: ReturnType<typeof slot>, search
 
 describe('binders in the browser', () => {
   it('in English: creates a binder, fills slots from the collection, moves cards by tapping (phone, swiping pages) and by dragging (desktop), shares it', async () => {
-    const w = await openPage(browser, { baseURL: base(), viewport: PHONE })
+    const w = await openPage(browser(), { baseURL: base(), viewport: PHONE })
     const { page } = w
     await signUpInBrowser(page, 'Ash')
     await addCards(page, [{ cardId: 'sv03.5-025' }, { cardId: 'sv03.5-004' }, { cardId: 'sv03.5-007', quantity: 2 }])
@@ -130,7 +124,7 @@ describe('binders in the browser', () => {
     await page.click('[data-testid=share-binder] [data-testid=share-create]')
     const link = await page.locator('[data-testid=share-binder] [data-testid=share-url]').inputValue()
     expect(link).toMatch(/\/u\/[\w-]{24}\/binder$/)
-    const stranger = await openPage(browser, { baseURL: base(), viewport: PHONE })
+    const stranger = await openPage(browser(), { baseURL: base(), viewport: PHONE })
     await stranger.page.goto(new URL(link).pathname)
     await waitForHydration(stranger.page)
     await expectText(stranger.page.locator('[data-testid=public-owner]'), 'Shared by Ash')
@@ -147,7 +141,7 @@ describe('binders in the browser', () => {
   })
 
   it('in French: fills a set binder, wants cards from their page, a search and a set\'s missing tab, reads the statistics, shares the collection', async () => {
-    const w = await openPage(browser, { baseURL: base(), viewport: DESKTOP, locale: 'fr-FR' })
+    const w = await openPage(browser(), { baseURL: base(), viewport: DESKTOP, locale: 'fr-FR' })
     const { page } = w
     page.on('dialog', d => d.accept())
     await signUpInBrowser(page, 'Sacha')
@@ -233,7 +227,7 @@ describe('binders in the browser', () => {
     await expectNoHorizontalOverflow(page, '/sharing at 390 (fr)')
     await screenshot(page, 'binders-phone-fr-sharing')
 
-    const stranger = await openPage(browser, { baseURL: base(), viewport: PHONE, locale: 'fr-FR' })
+    const stranger = await openPage(browser(), { baseURL: base(), viewport: PHONE, locale: 'fr-FR' })
     stranger.expectFailures(/\/u\/[\w-]+\/collection$/)
     const old = await stranger.page.goto(new URL(link).pathname)
     expect(old?.status()).toBe(404)
@@ -251,7 +245,7 @@ describe('binders in the browser', () => {
   })
 
   it('shows every page at 390 × 844 and 1366 × 900, in English and French, and a stranger walking the public pages sees nothing private', async () => {
-    const owner = await openPage(browser, { baseURL: base(), viewport: PHONE })
+    const owner = await openPage(browser(), { baseURL: base(), viewport: PHONE })
     const { page } = owner
     const secrets = { note: 'SECRET-NOTE-51', location: 'SECRET-SHELF-52', wantNote: 'SECRET-WANT-53', hidden: 'Hidden SECRET-54', box: 'SECRET-BOX-55' }
     const email = await signUpInBrowser(page, 'Misty')
@@ -289,7 +283,7 @@ describe('binders in the browser', () => {
       ['public-wants', links.wants!, ['Want list', 'Cartes recherchées']],
       ['public-binder', links.binder!, ['Show binder', 'Show binder']],
     ]
-    const french = await openPage(browser, { baseURL: base(), viewport: PHONE, locale: 'fr-FR' })
+    const french = await openPage(browser(), { baseURL: base(), viewport: PHONE, locale: 'fr-FR' })
     // The same session; the language follows the browser (the owner's context keeps its choice in pkv_locale).
     await french.context.addCookies((await owner.context.cookies()).filter(c => c.name !== 'pkv_locale'))
     for (const [lang, w] of [['en', owner], ['fr', french]] as const) {
@@ -315,7 +309,7 @@ describe('binders in the browser', () => {
     await french.context.close()
 
     // The leak walk: every public page and what it loads, signed out, page by page.
-    const stranger = await openPage(browser, { baseURL: base(), viewport: PHONE })
+    const stranger = await openPage(browser(), { baseURL: base(), viewport: PHONE })
     const bodies: string[] = []
     stranger.page.on('response', async (res) => {
       if (res.url().startsWith(base()) && !/\.(js|css|svg|png|webp|woff2?)(\?|$)/.test(res.url())) bodies.push(await res.text().catch(() => ''))
@@ -359,7 +353,7 @@ async function confirmPockets(page: Page) {
 
 describe('scanning a binder page into its place', () => {
   it('in English on a phone: from the binder\'s page, a photo of the page, its cards confirmed into their pockets; the review at desktop size', async () => {
-    const w = await openPage(browser, { baseURL: base(), viewport: PHONE })
+    const w = await openPage(browser(), { baseURL: base(), viewport: PHONE })
     const { page } = w
     await signUpInBrowser(page, 'Ash')
     const { binder } = await api(page, 'POST', '/api/binders', { name: 'Pocket binder', layout: '2x2', pages: 4 })
@@ -404,7 +398,7 @@ describe('scanning a binder page into its place', () => {
   })
 
   it('in French on a desktop: the target chosen on the import page, a pocket already taken, the review on a phone', async () => {
-    const w = await openPage(browser, { baseURL: base(), viewport: DESKTOP, locale: 'fr-FR' })
+    const w = await openPage(browser(), { baseURL: base(), viewport: DESKTOP, locale: 'fr-FR' })
     const { page } = w
     await signUpInBrowser(page, 'Sacha')
     const { binder } = await api(page, 'POST', '/api/binders', { name: 'Classeur scanné', layout: '2x2', pages: 2 })

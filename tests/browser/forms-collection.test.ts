@@ -1,21 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { setupApp, url } from '../support/app'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import {
-  DESKTOP, expectCount, expectNoHorizontalOverflow, expectText, expectVisible, launchBrowser, openPage, PHONE, screenshot,
+  DESKTOP, expectCount, expectNoHorizontalOverflow, expectText, expectVisible, useBrowserApp, openPage, PHONE, screenshot,
   signUpInBrowser, waitForHydration,
 } from '../support/browser'
 
-setupApp()
-
-let browser: Browser
-beforeAll(async () => { browser = await launchBrowser() })
-afterAll(async () => { await browser?.close() })
-
-const base = () => url('/').replace(/\/$/, '')
+const { browser, base } = useBrowserApp()
 /** A person types about 8 keys a second. */
 const HUMAN_KEY_DELAY_MS = 120
 
@@ -31,7 +24,7 @@ async function typeBeforeReady(page: Page, path: string, fields: [string, string
 describe('forms keep what was typed before the page was ready (CPU slowed 4×)', () => {
   for (const [size, viewport, locale] of [['390 px, English', PHONE, 'en-GB'], ['360 px, French', { width: 360, height: 780 }, 'fr-FR']] as const) {
     it(`sign-up, sign-in and the collection search at ${size}`, async () => {
-      const w = await openPage(browser, { baseURL: base(), viewport, locale })
+      const w = await openPage(browser(), { baseURL: base(), viewport, locale })
       const { page } = w
       const cdp = await w.context.newCDPSession(page)
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 })
@@ -66,7 +59,7 @@ describe('forms keep what was typed before the page was ready (CPU slowed 4×)',
 
 describe('collection: search, CSV preview and Cardmarket import, owned copies on the card page', () => {
   it('1366 px, French: a Cardmarket file previewed (added, merged, rejected in French), imported, then searched by number and set', async () => {
-    const w = await openPage(browser, { baseURL: base(), viewport: DESKTOP, locale: 'fr-FR' })
+    const w = await openPage(browser(), { baseURL: base(), viewport: DESKTOP, locale: 'fr-FR' })
     const { page } = w
     await signUpInBrowser(page, 'Pierre')
     await page.request.post('/api/collection', { data: { cardId: 'sv02-012', language: 'fr', condition: 'LP', finish: 'reverse' }, headers: { origin: base() } })
@@ -108,7 +101,7 @@ describe('collection: search, CSV preview and Cardmarket import, owned copies on
   })
 
   it('390 px, English: the card page shows the copies owned and edits their language and finish', async () => {
-    const w = await openPage(browser, { baseURL: base() })
+    const w = await openPage(browser(), { baseURL: base() })
     const { page } = w
     await signUpInBrowser(page, 'Gary')
     await page.request.post('/api/collection', { data: { cardId: 'sv02-012', quantity: 2 }, headers: { origin: base() } })

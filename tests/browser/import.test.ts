@@ -1,20 +1,13 @@
 import { writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { setupApp, url } from '../support/app'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import {
-  addPhotos, analyse, DESKTOP, launchBrowser, openPage, type PhotoLabel, projectFixtures, realDevFixtures,
+  addPhotos, analyse, DESKTOP, useBrowserApp, openPage, type PhotoLabel, projectFixtures, realDevFixtures,
   expectNoHorizontalOverflow, screenshot, signUpInBrowser, waitForHydration, expectAttribute, expectCount, expectDisabled, expectExactText, expectText, expectVisible } from '../support/browser'
 
-setupApp()
-
-let browser: Browser
-beforeAll(async () => { browser = await launchBrowser() })
-afterAll(async () => { await browser?.close() })
-
-const base = () => url('/').replace(/\/$/, '')
+const { browser, base } = useBrowserApp()
 const fixtures = projectFixtures()
 const labelled = (l: PhotoLabel) => l.cards.filter(c => c.cardId && c.certain !== false)
 const singles = fixtures.labels.filter(l => l.kind === 'single' && labelled(l).length === 1)
@@ -66,7 +59,7 @@ describe('photo import through FilePond', () => {
   })
 
   it('phone, English: upload a photo → the review shows the right card → confirm → it is in the collection', async () => {
-    const w = await openPage(browser, { baseURL: base() })
+    const w = await openPage(browser(), { baseURL: base() })
     const { page } = w
     await signUpInBrowser(page, 'Ash')
     const photo = singles.find(l => labelled(l)[0]!.lang === 'en') ?? singles[0]!
@@ -95,7 +88,7 @@ describe('photo import through FilePond', () => {
   })
 
   it('phone, French: the same flow in the French UI', async () => {
-    const w = await openPage(browser, { baseURL: base(), locale: 'fr-FR' })
+    const w = await openPage(browser(), { baseURL: base(), locale: 'fr-FR' })
     const { page } = w
     await signUpInBrowser(page, 'Ondine')
     await expectText(page.locator('h1'), 'Bonjour Ondine')
@@ -120,7 +113,7 @@ describe('photo import through FilePond', () => {
   })
 
   it('"add all" adds every sure and likely match of a multi-photo batch in one tap', async () => {
-    const w = await openPage(browser, { baseURL: base(), viewport: DESKTOP })
+    const w = await openPage(browser(), { baseURL: base(), viewport: DESKTOP })
     const { page } = w
     await signUpInBrowser(page, 'Brock')
     const photos = fixtures.labels.filter(l => labelled(l).length >= 1).slice(0, 4)
@@ -156,7 +149,7 @@ describe('photo import through FilePond', () => {
   })
 
   it('a file that is not a photo gets a clear message and is not sent', async () => {
-    const w = await openPage(browser, { baseURL: base() })
+    const w = await openPage(browser(), { baseURL: base() })
     const { page } = w
     await signUpInBrowser(page, 'Gary')
     const bogus = join(tmpdir(), `not-a-photo-${process.pid}.jpg`)
@@ -184,7 +177,7 @@ describe('photo import through FilePond', () => {
   })
 
   it('the review page shows each photo analysing, then its cards appearing, without a reload', async () => {
-    const w = await openPage(browser, { baseURL: base(), viewport: DESKTOP })
+    const w = await openPage(browser(), { baseURL: base(), viewport: DESKTOP })
     const { page } = w
     await signUpInBrowser(page, 'Misty')
     const photos = fixtures.labels.slice(0, 6)
@@ -227,7 +220,7 @@ describe('photo import through FilePond', () => {
 
   const real = realDevFixtures()
   it.runIf(real)('a real phone photo (../shared/fixtures/photos/real-dev) goes through the same flow', async () => {
-    const w = await openPage(browser, { baseURL: base() })
+    const w = await openPage(browser(), { baseURL: base() })
     const { page } = w
     await signUpInBrowser(page, 'Oak')
     const photo = real!.labels.find(l => l.kind === 'single' && labelled(l).length === 1 && /\.jpe?g$/i.test(l.file))!

@@ -1,21 +1,14 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { setupApp, url } from '../support/app'
-import { DESKTOP, expectContentFits, expectNoHorizontalOverflow, launchBrowser, openPage, PHONE, screenshot, signUpInBrowser, waitForHydration, expectAttribute, expectCount, expectExactText, expectText, expectValue } from '../support/browser'
+import { describe, expect, it } from 'vitest'
+import { url } from '../support/app'
+import { DESKTOP, expectContentFits, expectNoHorizontalOverflow, useBrowserApp, openPage, PHONE, screenshot, signUpInBrowser, waitForHydration, expectAttribute, expectCount, expectExactText, expectText, expectValue } from '../support/browser'
 
 const SMALL_PHONE = { width: 360, height: 780 }
 
-setupApp()
-
-let browser: Browser
-beforeAll(async () => { browser = await launchBrowser() })
-afterAll(async () => { await browser?.close() })
-
-const base = () => url('/').replace(/\/$/, '')
+const { browser, base } = useBrowserApp()
 
 describe('web UI pages', () => {
   it('redirects to sign-in and back, then shows every page at phone and desktop size without console errors', async () => {
-    const w = await openPage(browser, { baseURL: base() })
+    const w = await openPage(browser(), { baseURL: base() })
     const { page } = w
 
     await page.goto('/')
@@ -106,7 +99,7 @@ describe('web UI pages', () => {
   })
 
   it('touch targets on the phone are at least 44 px', async () => {
-    const w = await openPage(browser, { baseURL: base() })
+    const w = await openPage(browser(), { baseURL: base() })
     await signUpInBrowser(w.page, 'Brock')
     for (const path of ['/', '/collection', '/import', '/account']) {
       await w.page.goto(path)
@@ -122,7 +115,7 @@ describe('web UI pages', () => {
   })
 
   it('switches to French, keeps the choice after a reload, and follows the browser language', async () => {
-    const w = await openPage(browser, { baseURL: base() })
+    const w = await openPage(browser(), { baseURL: base() })
     const { page } = w
     await signUpInBrowser(page, 'Misty')
     await page.selectOption('[data-testid=locale-switch]', 'fr')
@@ -139,7 +132,7 @@ describe('web UI pages', () => {
     await w.context.close()
 
     // A French browser gets the French UI from the first server-rendered page.
-    const fr = await openPage(browser, { baseURL: base(), locale: 'fr-FR' })
+    const fr = await openPage(browser(), { baseURL: base(), locale: 'fr-FR' })
     await fr.page.goto('/login')
     await waitForHydration(fr.page)
     await expectExactText(fr.page.locator('h1'), 'Connexion')
@@ -149,7 +142,7 @@ describe('web UI pages', () => {
   })
 
   it('creates an API token shown once, lists it and revokes it', async () => {
-    const w = await openPage(browser, { baseURL: base() })
+    const w = await openPage(browser(), { baseURL: base() })
     const { page } = w
     await signUpInBrowser(page, 'Gary')
     await page.goto('/account')
@@ -178,7 +171,7 @@ describe('web UI pages', () => {
   })
 
   it('edits quantity and condition inline, deletes with undo, filters and switches views', async () => {
-    const w = await openPage(browser, { baseURL: base() })
+    const w = await openPage(browser(), { baseURL: base() })
     const { page } = w
     await signUpInBrowser(page, 'Erika')
     for (const id of ['sv03.5-025', 'sv03.5-001']) {

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { afterAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../server/database/connection'
-import { setupApp, url } from '../support/app'
-import { DESKTOP, expectCount, expectNoHorizontalOverflow, expectText, launchBrowser, openPage, PHONE, screenshot, signUpInBrowser, waitForHydration } from '../support/browser'
+import { DESKTOP, expectCount, expectNoHorizontalOverflow, expectText, useBrowserApp, openPage, PHONE, screenshot, signUpInBrowser, waitForHydration } from '../support/browser'
 import { startTcgdexStub } from '../support/tcgdex-stub'
 
 // Prices and card pictures come from a local TCGdex stub; the browser itself reaches nothing outside.
@@ -18,16 +17,8 @@ if (process.env.DATABASE_URL) {
     await close()
   }
 }
-setupApp({ PRICES_SOURCE: 'tcgdex', TCGDEX_API_URL: stub.url, PRICES_REQUESTS_PER_SECOND: '50', CARD_IMAGES: 'tcgdex', TCGDEX_ASSETS_URL: stub.assetsUrl })
-
-let browser: Browser
-beforeAll(async () => { browser = await launchBrowser() })
-afterAll(async () => {
-  await browser?.close()
-  await stub.close()
-})
-
-const base = () => url('/').replace(/\/$/, '')
+const { browser, base } = useBrowserApp({ PRICES_SOURCE: 'tcgdex', TCGDEX_API_URL: stub.url, PRICES_REQUESTS_PER_SECOND: '50', CARD_IMAGES: 'tcgdex', TCGDEX_ASSETS_URL: stub.assetsUrl })
+afterAll(async () => { await stub.close() })
 const digits = (text: string) => text.replace(/[^\d]/g, '')
 
 /** Three Furrets (plain), a raw Base Set Charizard bought for €300 and a Charizard ex: €496.55 at the stub's prices. */
@@ -77,7 +68,7 @@ async function addGradedCopyAndExport(page: Page, labels: { more: string, add: s
 
 describe('collection value, card prices and pictures (TCGdex stub)', () => {
   it('in English: refreshes prices, shows the value, the chart, a card\'s price and picture, edits and exports a graded copy', async () => {
-    const w = await openPage(browser, { baseURL: base(), viewport: PHONE })
+    const w = await openPage(browser(), { baseURL: base(), viewport: PHONE })
     const { page } = w
     await signUpInBrowser(page, 'Oak')
     await addStarterCollection(page)
@@ -160,7 +151,7 @@ describe('collection value, card prices and pictures (TCGdex stub)', () => {
   })
 
   it('in French: values in euros the French way, switches to dollars, adds and exports a graded copy', async () => {
-    const w = await openPage(browser, { baseURL: base(), viewport: DESKTOP, locale: 'fr-FR' })
+    const w = await openPage(browser(), { baseURL: base(), viewport: DESKTOP, locale: 'fr-FR' })
     const { page } = w
     await signUpInBrowser(page, 'Sacha')
     await addStarterCollection(page)

@@ -2,22 +2,15 @@ import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import sharp from 'sharp'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { setupApp, url } from '../support/app'
+import { describe, expect, it } from 'vitest'
 import {
-  addPhotos, analyse, DESKTOP, expectAttribute, expectContentFits, expectCount, expectNoHorizontalOverflow, expectText, expectVisible, launchBrowser,
+  addPhotos, analyse, DESKTOP, expectAttribute, expectContentFits, expectCount, expectNoHorizontalOverflow, expectText, expectVisible, useBrowserApp,
   openPage, type PhotoLabel, projectFixtures, screenshot, signUpInBrowser, waitForHydration,
 } from '../support/browser'
 
-setupApp()
-
-let browser: Browser
-beforeAll(async () => { browser = await launchBrowser() })
-afterAll(async () => { await browser?.close() })
-
-const base = () => url('/').replace(/\/$/, '')
+const { browser, base } = useBrowserApp()
 const fixtures = projectFixtures()
 const labelled = (l: PhotoLabel) => l.cards.filter(c => c.cardId && c.certain !== false)
 const SMALL_PHONE = { width: 360, height: 780 }
@@ -35,7 +28,7 @@ async function batchOf(page: Page) {
 
 describe('from photo to collection (issue 17)', () => {
   it('sends the original photo: the bytes the server stored are the file\'s', async () => {
-    const w = await openPage(browser, { baseURL: base() })
+    const w = await openPage(browser(), { baseURL: base() })
     const { page } = w
     await signUpInBrowser(page, 'Ash')
     const photo = fixtures.labels.find(l => l.kind === 'single' && labelled(l).length === 1)!
@@ -52,7 +45,7 @@ describe('from photo to collection (issue 17)', () => {
   })
 
   it('scales down only a photo over 4000 px, EXIF orientation applied', async () => {
-    const w = await openPage(browser, { baseURL: base(), viewport: DESKTOP })
+    const w = await openPage(browser(), { baseURL: base(), viewport: DESKTOP })
     const { page } = w
     await signUpInBrowser(page, 'Brock')
     // 6000 × 4000 pixels stored sideways (EXIF orientation 6): a 4000 × 6000 portrait photo.
@@ -78,7 +71,7 @@ describe('from photo to collection (issue 17)', () => {
   })
 
   it('phone, English: pictures on the candidates, everything preselected, "add all", undo, focus moves on, edits after adding, a missing card added', async () => {
-    const w = await openPage(browser, { baseURL: base() })
+    const w = await openPage(browser(), { baseURL: base() })
     const { page } = w
     await signUpInBrowser(page, 'Misty')
     const pictures = new Set<string>()
@@ -159,7 +152,7 @@ describe('from photo to collection (issue 17)', () => {
   })
 
   it('360 px, French: the import and review pages fit, real plurals, the raw text behind a toggle', async () => {
-    const w = await openPage(browser, { baseURL: base(), viewport: SMALL_PHONE, locale: 'fr-FR' })
+    const w = await openPage(browser(), { baseURL: base(), viewport: SMALL_PHONE, locale: 'fr-FR' })
     const { page } = w
     await signUpInBrowser(page, 'Ondine')
     await page.goto('/import')

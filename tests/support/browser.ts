@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { type Browser, type BrowserContext, chromium, type ConsoleMessage, type Page } from 'playwright-core'
-import { expect as vitestExpect } from 'vitest'
+import { afterAll, beforeAll, expect as vitestExpect } from 'vitest'
+import { setupApp, url } from './app'
 
 export const PHONE = { width: 390, height: 844 }
 export const DESKTOP = { width: 1366, height: 900 }
@@ -13,6 +14,22 @@ export function launchBrowser(): Promise<Browser> {
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
   })
+}
+
+/**
+ * What every browser test file starts with: the app (setupApp, with `env`) and one headless Chromium,
+ * launched before the file's tests and closed after them. `browser` is a getter because the browser
+ * exists only once beforeAll has run; `base` is the app's origin without the trailing slash.
+ */
+export function useBrowserApp(env?: Record<string, string>) {
+  setupApp(env)
+  let browser: Browser | undefined
+  beforeAll(async () => { browser = await launchBrowser() })
+  afterAll(async () => { await browser?.close() })
+  return {
+    browser: () => browser!,
+    base: () => url('/').replace(/\/$/, ''),
+  }
 }
 
 // Card pictures the app cannot get from TCGdex (offline in tests) answer 404 and leave the placeholder: expected, nothing else is.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { setMatches } from '../../../server/catalog/browse'
-import { escapeLike, looksLikeSetToken, normalizeQuery, parseSearchQuery, pickName } from '../../../server/catalog/query'
+import { cardSummary, escapeLike, looksLikeSetToken, normalizeQuery, parseSearchQuery, pickName } from '../../../server/catalog/query'
 
 describe('parseSearchQuery', () => {
   it('reads a plain name, folded', () => {
@@ -75,6 +75,23 @@ describe('helpers', () => {
     expect(pickName(names, 'de')).toEqual({ name: 'Charizard', lang: 'en' })
     expect(pickName(names, undefined, 'fr')).toEqual({ name: 'Dracaufeu', lang: 'fr' })
     expect(pickName({ fr: 'Phyllali' })).toEqual({ name: 'Phyllali', lang: 'fr' })
+  })
+
+  it('sums a card up in a language, its picture in English when the catalogue lacks that language', () => {
+    const row = { card_id: 'sv02-012', names: { en: 'Charizard', fr: 'Dracaufeu' }, set_id: 'sv02', set_names: { en: 'Paldea Evolved', fr: 'Évolutions à Paldea' }, local_id: '012', printed_total: 193 }
+    expect(cardSummary(row, 'fr')).toEqual({
+      name: 'Dracaufeu',
+      names: row.names,
+      setId: 'sv02',
+      setName: 'Évolutions à Paldea',
+      localId: '012',
+      printedTotal: 193,
+      imageUrl: '/api/cards/sv02-012/image?lang=fr&size=low',
+    })
+    expect(cardSummary(row, 'de')).toMatchObject({ name: 'Charizard', setName: 'Paldea Evolved', imageUrl: '/api/cards/sv02-012/image?lang=en&size=low' })
+    expect(cardSummary(row, undefined)).toMatchObject({ name: 'Charizard', imageUrl: '/api/cards/sv02-012/image?lang=en&size=low' })
+    // A French-only card: its French name, but the picture is still asked for in English.
+    expect(cardSummary({ ...row, names: { fr: 'Phyllali' }, printed_total: null }, 'ja')).toMatchObject({ name: 'Phyllali', printedTotal: null, imageUrl: '/api/cards/sv02-012/image?lang=en&size=low' })
   })
 
   it('matches sets by code, French code, id or a folded part of any name', () => {

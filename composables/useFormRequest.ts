@@ -1,0 +1,25 @@
+/**
+ * A dialog form's request: `saving` while it runs, and when it fails the API's error, explained, for
+ * the form to show (the form stays open).
+ */
+export function useFormRequest() {
+  const { message } = useApiError()
+  const saving = ref(false)
+  const error = ref('')
+
+  async function run(request: () => Promise<unknown>) {
+    saving.value = true
+    error.value = ''
+    try {
+      await request()
+    }
+    catch (err) {
+      error.value = message(err)
+    }
+    finally {
+      saving.value = false
+    }
+  }
+
+  return { saving, error, run }
+}
