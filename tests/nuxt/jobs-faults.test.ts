@@ -264,7 +264,9 @@ async function restartRedisKeepingData(whileDown: () => Promise<void>) {
   // `dir` and `dbfilename` cannot be changed at run time (protected settings): the dump goes where this Redis keeps it.
   const setting = async (name: string) => (await cli('config', 'get', name)).stdout.trim().split('\n')[1]!
   const [dir, dbfilename] = [await setting('dir'), await setting('dbfilename')]
-  await cli('shutdown', 'save').catch(() => {})
+  // Redis refuses SHUTDOWN SAVE when it cannot write its dump (its `dir` deleted, say): say so, not just "timed out".
+  const refused = await cli('shutdown', 'save').then(r => r.stdout.trim()).catch(() => '')
+  if (/ERR/.test(refused)) throw new Error(`Redis would not stop with its data (dir ${dir}): ${refused}`)
   await waitFor(async () => !(await redisAnswers()), 10_000, 'Redis to stop')
   try {
     await whileDown()
