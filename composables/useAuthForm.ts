@@ -4,23 +4,10 @@
  */
 export function useAuthForm(send: () => Promise<void>, explain: (error: unknown) => string) {
   const route = useRoute()
-  const error = ref('')
-  const busy = ref(false)
-
-  async function submit() {
-    error.value = ''
-    busy.value = true
-    try {
-      await send()
-      await navigateTo(safeRedirect(route.query.redirect))
-    }
-    catch (err) {
-      error.value = explain(err)
-    }
-    finally {
-      busy.value = false
-    }
-  }
-
+  const { saving: busy, error, run } = useFormRequest(explain)
+  const submit = () => run(async () => {
+    await send()
+    await navigateTo(safeRedirect(route.query.redirect))
+  })
   return { error, busy, submit }
 }

@@ -1,8 +1,8 @@
 /**
- * A dialog form's request: `saving` while it runs, and when it fails the API's error, explained, for
- * the form to show (the form stays open).
+ * A form's request: `saving` while it runs, and when it fails the API's error, explained (by
+ * `explain`, the API's own message by default), for the form to show (the form stays open).
  */
-export function useFormRequest() {
+export function useFormRequest(explain?: (error: unknown) => string) {
   const { message } = useApiError()
   const saving = ref(false)
   const error = ref('')
@@ -14,7 +14,7 @@ export function useFormRequest() {
       await request()
     }
     catch (err) {
-      error.value = message(err)
+      error.value = explain ? explain(err) : message(err)
     }
     finally {
       saving.value = false

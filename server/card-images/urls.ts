@@ -6,6 +6,11 @@ export function cardImagePath(cardId: string, lang: string, size: ImageSize = 'l
   return `/api/cards/${encodeURIComponent(cardId)}/image?lang=${encodeURIComponent(lang)}&size=${size}`
 }
 
+/** The picture in `lang` when the catalogue names the card in it (TCGdex then has its print), else the English one. */
+export function localizedImagePath(cardId: string, names: Record<string, unknown>, lang: string | null | undefined): string {
+  return cardImagePath(cardId, lang && names[lang] ? lang : 'en')
+}
+
 /** TCGdex's asset of a card: `{base}/{lang}/{serie}/{set}/{localId}/{quality}.webp` (see TCGdex's assets documentation). */
 export function tcgdexAssetUrl(base: string, lang: string, serieId: string, setId: string, localId: string, size: ImageSize): string {
   const local = /%[0-9A-F]{2}/i.test(localId) ? localId : encodeURIComponent(localId)

@@ -1,5 +1,5 @@
 import { CATALOG_LANGUAGES, type CatalogLanguage } from '../../shared/schemas/catalog'
-import { cardImagePath } from '../card-images/urls'
+import { localizedImagePath } from '../card-images/urls'
 import type { LocalizedNames } from '../database/schema'
 import { foldText } from './source'
 
@@ -135,6 +135,6 @@ export function cardSummary(row: CardSummaryRow, lang: string | undefined) {
     setName: pickName(row.set_names as LocalizedNames, lang).name,
     localId: row.local_id,
     printedTotal: row.printed_total,
-    imageUrl: cardImagePath(row.card_id, lang && names[lang] ? lang : 'en'),
+    imageUrl: localizedImagePath(row.card_id, names, lang),
   }
 }

@@ -2,7 +2,7 @@ import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
 import type { CollectionFilter } from '../../shared/schemas/collection'
 import { collectionSearch } from './search'
 import type { Database, LocalizedNames, UserCardRow } from '../database/schema'
-import { cardImagePath } from '../card-images/urls'
+import { localizedImagePath } from '../card-images/urls'
 import type { CollectionItem, UserCard } from '../../shared/types/collection'
 
 export type { CollectionCard, CollectionItem, UserCard } from '../../shared/types/collection'
@@ -93,7 +93,7 @@ export function toItem(row: ItemRow): CollectionItem {
       printedTotal: row.printed_total,
       rarity: row.rarity,
       // The picture in the copy's language when TCGdex has the card in it.
-      imageUrl: cardImagePath(row.card_id, names[row.language] ? row.language : 'en'),
+      imageUrl: localizedImagePath(row.card_id, names, row.language),
       variants: row.variants,
     },
   }

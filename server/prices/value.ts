@@ -3,7 +3,7 @@ import { PRICE_CURRENCIES, type PriceCurrency, SOURCE_OF_CURRENCY } from '../../
 import type { CollectionValue, ValueCard, ValueHistory, ValueMover } from '../../shared/schemas/prices'
 import { pickName } from '../catalog/query'
 import type { Database, LocalizedNames } from '../database/schema'
-import { cardImagePath } from '../card-images/urls'
+import { localizedImagePath } from '../card-images/urls'
 import { pricedCopies } from '../collection/list'
 import { dayOf } from './store'
 
@@ -39,7 +39,7 @@ function toValueCard(r: CardRowBase, lang?: string): ValueCard {
     quantity: r.quantity,
     unit,
     total: round2(unit * r.quantity),
-    imageUrl: cardImagePath(r.card_id, r.names[r.language] ? r.language : 'en'),
+    imageUrl: localizedImagePath(r.card_id, r.names, r.language),
   }
 }
 

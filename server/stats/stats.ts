@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 import type { CollectionStats, StatsBucket } from '../../shared/schemas/stats'
-import { cardImagePath } from '../card-images/urls'
+import { localizedImagePath } from '../card-images/urls'
 import { pickName } from '../catalog/query'
 import type { Database, LocalizedNames } from '../database/schema'
 import { addedOverTime } from './months'
@@ -73,7 +73,7 @@ export async function getStats(db: Db, userId: string, options: { lang?: string,
           setName: name(d.set_names),
           localId: d.local_id,
           printedTotal: d.printed_total,
-          imageUrl: cardImagePath(d.card_id, lang && names[lang] ? lang : 'en'),
+          imageUrl: localizedImagePath(d.card_id, names, lang),
           copies: d.copies,
           extra: d.copies - 1,
         }
